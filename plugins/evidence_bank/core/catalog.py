@@ -1,0 +1,201 @@
+"""Read every case study in a folder, validate it, and index the lot in one pass.
+
+Nothing lost, nothing silent: every file in the folder becomes exactly one case study, or the
+whole load fails with a `ProblemsError` listing every problem in every file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import frontmatter
+from .fields import valid_file_name
+from .model import CaseStudy
+from .problems import Problem, ProblemsError
+from .validate import validate
+from .vocabulary import Vocabulary
+
+RESERVED_SLUGS = frozenset({"index", "page", "feed", "data"})
+"""File names a case study may not take: they are, or will be, the list pages' own URLs."""
+
+RELATED_MAX = 5
+"""How many related case studies a page lists."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All case studies and their indexes. Lists are ordered newest first."""
+
+    vocabulary: Vocabulary
+    case_studies: tuple[CaseStudy, ...]
+    by_slug: dict[str, CaseStudy]
+    by_id: dict[str, CaseStudy]
+    by_principle: dict[str, tuple[CaseStudy, ...]]
+    """Every principle slug, in vocabulary order, even when no case study shows it."""
+    by_rung: dict[str, tuple[CaseStudy, ...]]
+    """Every rung slug, bottom to top, even when empty."""
+    matrix: dict[tuple[str, str], tuple[CaseStudy, ...]]
+    """(principle, rung) -> case studies that show the principle and reached the rung."""
+    by_step_principle: dict[tuple[str, str], tuple[CaseStudy, ...]]
+    """(pathway step, principle) -> case studies showing the principle at that step."""
+    related: dict[str, tuple[CaseStudy, ...]]
+    """slug -> up to `RELATED_MAX` case studies sharing principles or rung, most alike first."""
+
+
+def load(directory: Path, vocabulary: Vocabulary, *, root: Path | None = None,
+         allow_synthetic: bool = False) -> Catalog:
+    """Read, validate and index every file in `directory`; raise `ProblemsError` on any problem.
+
+    `root` is the folder paths in messages are relative to (the project root).
+    """
+    base = root or directory.parent
+    problems: list[Problem] = []
+    studies: list[CaseStudy] = []
+    id_lines: dict[str, int] = {}
+    if not directory.is_dir():
+        raise ProblemsError([Problem(_shown(directory, base), 1, "folder",
+                                     "no case-studies folder", "an existing folder")])
+    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        shown = _shown(entry, base)
+        result = read_one(entry, shown, vocabulary, allow_synthetic=allow_synthetic)
+        if isinstance(result, list):
+            problems.extend(result)
+        else:
+            study, id_line = result
+            studies.append(study)
+            id_lines[study.path] = id_line
+    problems.extend(_collisions(studies, id_lines))
+    if problems:
+        raise ProblemsError(problems)
+    return build(studies, vocabulary)
+
+
+def read_one(entry: Path, shown: str, vocabulary: Vocabulary, *,
+             allow_synthetic: bool = False) -> tuple[CaseStudy, int] | list[Problem]:
+    """Read and validate one file; return the case study and its id's line, or its problems."""
+    if entry.is_dir():
+        return [Problem(shown, 1, "file", "a folder inside the case-studies folder",
+                        "only case-study files (.md), one per case study")]
+    name = entry.name
+    if not valid_file_name(name):
+        return [Problem(shown, 1, "file name", f"the name '{name}'",
+                        "lower-case words and digits joined by '-', ending '.md' "
+                        "(the name becomes the web address)",
+                        f"for example '{_suggest_name(name)}'")]
+    slug = name[:-3]
+    if slug in RESERVED_SLUGS:
+        return [Problem(shown, 1, "file name", f"the reserved name '{name}'",
+                        "a name that describes the case study")]
+    try:
+        data = entry.read_bytes()
+    except OSError as error:
+        return [Problem(shown, 1, "file", f"a file that cannot be read ({error.strerror})",
+                        "a readable file")]
+    front = frontmatter.read(data, shown)
+    if isinstance(front, list):
+        return front
+    study = validate(front, shown, slug, vocabulary)
+    if isinstance(study, list):
+        return study
+    if study.synthetic and not allow_synthetic:
+        return [Problem(shown, front.line(("synthetic",)), "synthetic",
+                        "a synthetic (generated test) case study in the published folder",
+                        "real case studies only; keep synthetic ones in a test folder")]
+    return study, front.line(("id",))
+
+
+def _collisions(studies: list[CaseStudy], id_lines: dict[str, int]) -> Iterable[Problem]:
+    by_id: dict[str, list[CaseStudy]] = defaultdict(list)
+    for study in studies:
+        by_id[study.id].append(study)
+    for same in by_id.values():
+        if len(same) > 1:
+            for study in same:
+                others = ", ".join(o.path for o in same if o is not study)
+                yield Problem(study.path, id_lines[study.path], "id",
+                              f"the id '{study.id}', which {others} also uses",
+                              "an id no other case study has ever used (ids are permanent)")
+
+
+def build(studies: Iterable[CaseStudy], vocabulary: Vocabulary) -> Catalog:
+    """Index validated case studies in one pass."""
+    ordered = tuple(sorted(studies, key=lambda s: s.sort_key, reverse=True))
+    principles = vocabulary.slugs("principles")
+    rungs = vocabulary.slugs("ladder")
+    by_principle: dict[str, list[CaseStudy]] = {p: [] for p in principles}
+    by_rung: dict[str, list[CaseStudy]] = {r: [] for r in rungs}
+    matrix: dict[tuple[str, str], list[CaseStudy]] = {(p, r): [] for p in principles for r in rungs}
+    by_step: dict[tuple[str, str], list[CaseStudy]] = {
+        (s, p): [] for s in vocabulary.slugs("pathway_steps") for p in principles
+    }
+    for study in ordered:
+        by_rung[study.rung].append(study)
+        for principle in study.principles:
+            by_principle[principle].append(study)
+            matrix[(principle, study.rung)].append(study)
+        for step in study.pathway:
+            for principle in step.principles:
+                by_step[(step.step, principle)].append(study)
+    return Catalog(
+        vocabulary=vocabulary,
+        case_studies=ordered,
+        by_slug={s.slug: s for s in ordered},
+        by_id={s.id: s for s in ordered},
+        by_principle={k: tuple(v) for k, v in by_principle.items()},
+        by_rung={k: tuple(v) for k, v in by_rung.items()},
+        matrix={k: tuple(v) for k, v in matrix.items()},
+        by_step_principle={k: tuple(v) for k, v in by_step.items()},
+        related=_related(ordered),
+    )
+
+
+def _related(ordered: tuple[CaseStudy, ...]) -> dict[str, tuple[CaseStudy, ...]]:
+    """Most alike first: shared principles, plus one for the same rung; ties newest first.
+
+    Case studies are grouped by their (rung, principles) signature; there are at most
+    7 x 63 signatures, so comparing signatures rather than case studies keeps this linear in
+    the number of case studies.
+    """
+    groups: dict[tuple[str, frozenset[str]], list[CaseStudy]] = defaultdict(list)
+    for study in ordered:  # newest first within each group
+        groups[(study.rung, frozenset(study.principles))].append(study)
+    signatures = list(groups)
+    order = {study.slug: index for index, study in enumerate(ordered)}
+    related: dict[str, tuple[CaseStudy, ...]] = {}
+    for signature in signatures:
+        rung, principles = signature
+        scored = []
+        for other in signatures:
+            score = len(principles & other[1]) + (1 if other[0] == rung else 0)
+            if score:
+                scored.append((score, other))
+        scored.sort(key=lambda item: (-item[0], order[groups[item[1]][0].slug]))
+        for study in groups[signature]:
+            picked: list[CaseStudy] = []
+            for _score, other in scored:
+                for candidate in groups[other]:
+                    if candidate is not study:
+                        picked.append(candidate)
+                        if len(picked) == RELATED_MAX:
+                            break
+                if len(picked) == RELATED_MAX:
+                    break
+            related[study.slug] = tuple(picked)
+    return related
+
+
+def _shown(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _suggest_name(name: str) -> str:
+    stem = name[:-3] if name.lower().endswith(".md") else name.rsplit(".", 1)[0]
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower().replace("'", "")).strip("-")
+    return f"{slug or 'my-case-study'}.md"

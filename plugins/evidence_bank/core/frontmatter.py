@@ -1,0 +1,374 @@
+"""Read a case-study file's bytes into front matter (with line numbers) and a markdown body.
+
+We never rely on MkDocs' own front-matter reader: it catches every exception and carries on with
+empty metadata, even under `--strict`. This module reads the YAML itself from the parser's event
+stream, which lets it refuse what a hardened loader must refuse before anything is built:
+
+- anchors, aliases and tags (so no alias bomb can expand, and no object is ever constructed);
+- duplicate keys (PyYAML silently keeps the last one);
+- nesting deeper than `MAX_DEPTH`, more than `MAX_NODES` values, or a front matter over
+  `MAX_FRONT_MATTER_BYTES`;
+- anything but one mapping of plain keys at the top.
+
+Scalars are kept as the text the author wrote (`str`), or `None` for an empty value, `~` or
+`null`. Types (whole numbers, true/false, dates) are decided later by the field's definition, not
+by YAML 1.1's guesses, so `NO` stays the text "NO", `0755` is never octal, `12:30` is never a
+number of minutes and `2017-02-30` is checked against the calendar rather than crashing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import yaml
+
+from .problems import Problem
+
+try:  # The C parser is about ten times faster; its events are the same.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is in every wheel we pin
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1024 * 1024
+"""A case-study file larger than this is refused (a real one is well under 100 KB)."""
+
+MAX_FRONT_MATTER_BYTES = 128 * 1024
+"""A front matter larger than this is refused."""
+
+MAX_DEPTH = 6
+"""How deeply lists and mappings may nest (the format needs 4)."""
+
+MAX_NODES = 20_000
+"""How many values (keys, scalars, lists, mappings) one front matter may hold."""
+
+Value: TypeAlias = "str | None | list[Value] | dict[str, Value]"
+Path: TypeAlias = tuple[str | int, ...]
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_KEY_LINE = re.compile(r"^\s*-?\s*([^\s:#][^:#]*?)\s*:(\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """A parsed case-study file: its front matter, where each value stands, and its body."""
+
+    data: dict[str, Value]
+    """The front matter mapping: text, `None`, lists and mappings only."""
+
+    lines: dict[Path, int] = field(repr=False)
+    """The 1-based file line of every value, keyed by its path (`("pathway", "co-delivery")`)."""
+
+    body: str
+    """The markdown after the closing `---`, with line endings normalised to `\\n`."""
+
+    body_line: int
+    """The file line the body starts on."""
+
+    def line(self, path: Path) -> int:
+        """The line of `path`, or of its nearest parent that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return 2
+
+
+def field_name(path: Path) -> str:
+    """A path as contributors read it: `pathway.co-delivery.principles[2]`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "front matter"
+
+
+def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
+    """Parse one case-study file's bytes; return the front matter or every problem found."""
+
+    def problem(line: int, fld: str, found: str, expected: str, hint: str = "") -> list[Problem]:
+        return [Problem(path, line, fld, found, expected, hint)]
+
+    if len(data) > MAX_FILE_BYTES:
+        return problem(
+            1, "file", f"a file of {len(data):,} bytes",
+            f"a case study under {MAX_FILE_BYTES // 1024:,} KB; move long material to a linked source",
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return problem(
+            1, "file", "a file saved as UTF-16",
+            "a file saved as UTF-8 (choose 'UTF-8' in your editor's Save As options)",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):  # A UTF-8 byte order mark: harmless, accepted.
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        bad = data[error.start : error.start + 1].hex()
+        return problem(
+            line, "file", f"a byte (0x{bad}) that is not valid UTF-8 text",
+            "a file saved as UTF-8 (choose 'UTF-8' in your editor's Save As options)",
+        )
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return problem(line, "file", "a NUL character (a binary file?)", "a plain text markdown file")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # CRLF (Windows) and CR accepted.
+    lines = text.split("\n")
+
+    if not text.strip():
+        return problem(
+            1, "file", "an empty file",
+            "front matter between two '---' lines, then the story in markdown",
+        )
+    if lines[0].rstrip() != "---":
+        return problem(
+            1, "front matter", f"the file starts with {_quote(lines[0])}",
+            "a first line of exactly '---', opening the front matter",
+        )
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if close is None:
+        return problem(
+            1, "front matter", "no closing '---' line",
+            "a line of exactly '---' after the last field and before the story",
+        )
+    source = "\n".join(lines[1:close]) + "\n"
+    if len(source.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        return problem(
+            2, "front matter", f"a front matter of {len(source.encode('utf-8')):,} bytes",
+            f"a front matter under {MAX_FRONT_MATTER_BYTES // 1024} KB; put long text in the story",
+        )
+    parsed = read_yaml(source, path, first_line=2)
+    if isinstance(parsed, list):
+        return parsed
+    data, value_lines = parsed
+    body = "\n".join(lines[close + 1 :])
+    return FrontMatter(data, value_lines, body, close + 2)
+
+
+def read_yaml(
+    source: str, path: str, first_line: int = 1
+) -> tuple[dict[str, Value], dict[Path, int]] | list[Problem]:
+    """Read a YAML mapping with the hardened rules above (also used for the vocabulary file).
+
+    `first_line` is the file line that `source` starts on, so that problems name file lines.
+    """
+    reader = _EventReader(path, source, first_line)
+    result = reader.run()
+    return result if isinstance(result, list) else (result, reader.lines)
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    text = text.strip()
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+class _Stop(Exception):
+    """Raised inside the reader to stop at the first structural problem."""
+
+
+class _EventReader:
+    """Builds plain values from PyYAML's parser events, refusing what a hardened loader must."""
+
+    def __init__(self, path: str, source: str, first_line: int) -> None:
+        self.path = path
+        self.source = source
+        self.first_line = first_line
+        self.source_lines = source.split("\n")
+        self.lines: dict[Path, int] = {}
+        self.problems: list[Problem] = []
+        self.nodes = 0
+
+    def run(self) -> dict[str, Value] | list[Problem]:
+        events = yaml.parse(self.source, Loader=_Loader)
+        try:
+            root = self._document(events)
+        except yaml.MarkedYAMLError as error:
+            return [self._syntax_problem(error)]
+        except yaml.YAMLError as error:  # pragma: no cover - every parser error has a mark
+            return [Problem(self.path, self.first_line, "front matter", f"YAML that cannot be read ({error})",
+                            "valid YAML front matter")]
+        except _Stop:
+            return self.problems
+        if self.problems:
+            return self.problems
+        return root
+
+    # -- structure ---------------------------------------------------------------------------
+
+    def _document(self, events: Iterator[yaml.Event]) -> dict[str, Value]:
+        next(events)  # StreamStart
+        start = next(events)
+        if isinstance(start, yaml.StreamEndEvent):
+            self._stop(self.first_line, "front matter", "an empty front matter",
+                       "at least the fields id, title, summary, rung and principles")
+        assert isinstance(start, yaml.DocumentStartEvent)
+        if start.version or start.tags:
+            self._stop(self._line(start), "front matter", "a YAML directive (a line starting '%')",
+                       "plain 'field: value' lines only")
+        first = next(events)
+        if not isinstance(first, yaml.MappingStartEvent):
+            if isinstance(first, yaml.ScalarEvent) and first.value in _NULLS and not first.style:
+                self._stop(self.first_line, "front matter", "an empty front matter",
+                           "at least the fields id, title, summary, rung and principles")
+            self._stop(self._line(first), "front matter", f"{_describe(first)} at the top",
+                       "a list of 'field: value' lines, such as 'title: My case study'")
+        root = self._mapping(first, events, (), 1)
+        next(events)  # DocumentEnd
+        extra = next(events)
+        if not isinstance(extra, yaml.StreamEndEvent):
+            self._stop(self._line(extra), "front matter", "a second YAML document ('---' inside)",
+                       "one front matter, closed by the first line of '---'")
+        return root
+
+    def _value(self, event: yaml.Event, events: Iterator[yaml.Event], path: Path,
+               depth: int) -> Value:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self._stop(self._line(event), field_name(path), f"more than {MAX_NODES:,} values",
+                       "a front matter of ordinary size")
+        if depth > MAX_DEPTH:
+            self._stop(self._line(event), field_name(path),
+                       f"lists or fields nested more than {MAX_DEPTH} levels deep",
+                       "the nesting the case-study format describes")
+        if isinstance(event, yaml.AliasEvent):
+            self._stop(self._line(event), field_name(path),
+                       f"an alias ('*{event.anchor}'), which repeats another value",
+                       "the value written out in full (anchors and aliases are not allowed)")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._stop(self._line(event), field_name(path), f"an anchor ('&{anchor}')",
+                       "the value written out in full (anchors and aliases are not allowed)")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            self._stop(self._line(event), field_name(path), f"a YAML tag ('{_short_tag(tag)}')",
+                       "a plain value without a '!' tag")
+        self.lines[path] = self._line(event)
+        if isinstance(event, yaml.ScalarEvent):
+            if event.implicit[0] and event.value in _NULLS:  # plain empty, ~ or null
+                return None
+            return event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Value] = []
+            for index, item in enumerate(_until(events, yaml.SequenceEndEvent)):
+                items.append(self._value(item, events, (*path, index), depth + 1))
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            return self._mapping(event, events, path, depth)
+        raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
+
+    def _mapping(self, start: yaml.MappingStartEvent, events: Iterator[yaml.Event], path: Path,
+                 depth: int) -> dict[str, Value]:
+        if path == ():
+            self.lines[path] = self._line(start)
+        result: dict[str, Value] = {}
+        first_line: dict[str, int] = {}
+        for key_event in _until(events, yaml.MappingEndEvent):
+            line = self._line(key_event)
+            if not isinstance(key_event, yaml.ScalarEvent) or key_event.tag or key_event.anchor:
+                self._stop(line, field_name(path), f"{_describe(key_event)} used as a field name",
+                           "a plain field name such as 'title'")
+            key = key_event.value
+            value_event = next(events)
+            if key in first_line:
+                # Skip the value but keep reading, so every duplicate is reported in one run.
+                self._value(value_event, events, (*path, f"{key}#dup{line}"), depth + 1)
+                self.problems.append(Problem(
+                    self.path, line, field_name((*path, key)),
+                    f"a second '{key}' field (the first is at line {first_line[key]})",
+                    "each field once; delete or merge one of them",
+                ))
+                continue
+            first_line[key] = line
+            result[key] = self._value(value_event, events, (*path, key), depth + 1)
+            # A value's line is where its key is, which is where contributors look.
+            self.lines[(*path, key)] = line
+        return result
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def _line(self, event: yaml.Event) -> int:
+        return int(event.start_mark.line) + self.first_line  # marks are 0-based
+
+    def _stop(self, line: int, fld: str, found: str, expected: str) -> None:
+        self.problems.append(Problem(self.path, line, fld, found, expected))
+        raise _Stop
+
+    def _syntax_problem(self, error: yaml.MarkedYAMLError) -> Problem:
+        mark = error.problem_mark or error.context_mark
+        index = min(int(mark.line) if mark is not None else 0, len(self.source_lines) - 1)
+        # libyaml sometimes marks the start of the next line; point at the last line with text.
+        while index > 0 and not self.source_lines[index].strip():
+            index -= 1
+        text = self.source_lines[index]
+        line = index + self.first_line
+        key = _KEY_LINE.match(text)
+        fld = key.group(1) if key else "front matter"
+        problem = (error.problem or "").strip()
+        found, expected = _explain(problem, text)
+        return Problem(self.path, line, fld, found, expected)
+
+
+def _until(events: Iterator[yaml.Event], end: type[yaml.Event]) -> Iterator[yaml.Event]:
+    for event in events:
+        if isinstance(event, end):
+            return
+        yield event
+
+
+def _describe(event: yaml.Event) -> str:
+    if isinstance(event, yaml.SequenceStartEvent):
+        return "a list"
+    if isinstance(event, yaml.MappingStartEvent):
+        return "a group of fields"
+    if isinstance(event, yaml.AliasEvent):
+        return "an alias"
+    if isinstance(event, yaml.ScalarEvent):
+        return f"the text {_quote(event.value)}"
+    return "an unexpected value"  # pragma: no cover
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _explain(problem: str, text: str) -> tuple[str, str]:
+    """Turn a YAML parser message into plain words a contributor can act on."""
+    if "\t" in text or "'\\t'" in problem:
+        return ("a tab character", "spaces for indentation (YAML does not allow tabs)")
+    if "mapping values are not allowed" in problem:
+        return (
+            "a ': ' inside a value",
+            "text containing ': ' in quotes, for example title: \"Recovery: a new start\"",
+        )
+    if "could not find expected ':'" in problem or "simple key" in problem:
+        return (
+            "a line that is not a 'field: value' pair",
+            "each line to be 'field: value', a list item '- value', or indented text "
+            "continuing the value above",
+        )
+    if "did not find expected '-' indicator" in problem or "did not find expected key" in problem:
+        return (
+            "indentation that does not line up",
+            "items of one list, or fields of one group, indented by the same number of spaces",
+        )
+    if "found unexpected end of stream" in problem or "found unknown escape" in problem:
+        return (
+            "a quotation mark that is never closed, or a backslash in double quotes",
+            "text in matching quotes; use single quotes if the text contains a backslash",
+        )
+    if "special characters are not allowed" in problem or "control characters" in problem:
+        return ("an invisible control character", "plain text (retype the line)")
+    if "found character" in problem and "cannot start any token" in problem:
+        return (
+            f"a value starting with a character YAML reserves ({problem.split(chr(39))[1]!r})",
+            "text starting with '@', '`', '%' or '!' to be in quotes",
+        )
+    if "found undefined alias" in problem or "found duplicate anchor" in problem:
+        return ("an alias or anchor", "the value written out in full")
+    return (f"YAML that cannot be read ({problem})",
+            "valid YAML; check the quotes and indentation on this line and the one above")

@@ -1,0 +1,109 @@
+"""The evidence bank's data: frozen, validated case studies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayStep:
+    """What was done at one step of the co-production pathway."""
+
+    step: str
+    """Pathway step slug (`build-the-team` ... `co-evaluate`)."""
+    done: str
+    principles: tuple[str, ...]
+    """Principle slugs demonstrated at this step, in vocabulary order."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRole:
+    """Members of the group in one ARE IN role."""
+
+    role: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistAnswer:
+    """The answer to one item of Bolton's co-design checklist."""
+
+    item: str
+    who: str | None
+    what: str | None
+    outcomes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """Results-based accountability: how much, how well, is anyone better off."""
+
+    how_much: str | None = None
+    how_well: str | None = None
+    better_off: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document a case study's facts come from."""
+
+    title: str
+    publisher: str | None = None
+    year: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    """Someone credited for a case study."""
+
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStudy:
+    """One validated case study. Field meanings: `fields.CASE_STUDY_FIELDS`."""
+
+    id: str
+    slug: str
+    """The file name without `.md`: the case study's URL is `/case-studies/<slug>/`."""
+    path: str
+    """The source file, relative to the project root, for messages."""
+    title: str
+    summary: str
+    rung: str
+    principles: tuple[str, ...]
+    body: str
+    """The markdown narrative."""
+    body_line: int
+    reasoning: str | None = None
+    organisations: tuple[str, ...] = ()
+    place: str | None = None
+    nation: str | None = None
+    service_area: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    status: str | None = None
+    pathway: tuple[PathwayStep, ...] = ()
+    group: tuple[GroupRole, ...] = ()
+    checklist: tuple[ChecklistAnswer, ...] = ()
+    outcomes: Outcomes = Outcomes()
+    evaluation: str | None = None
+    what_was_hard: str | None = None
+    sources: tuple[Source, ...] = ()
+    contributors: tuple[Contributor, ...] = ()
+    licence: str | None = None
+    published: str | None = None
+    last_reviewed: str | None = None
+    synthetic: bool = False
+
+    @property
+    def url(self) -> str:
+        """The page's path below the site root, with a trailing slash."""
+        return f"case-studies/{self.slug}/"
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        """Newest first: by `published` (then id, then slug) descending."""
+        return (self.published or "", self.id, self.slug)

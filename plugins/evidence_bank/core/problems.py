@@ -1,0 +1,43 @@
+"""Problems found in a contributor's file, worded so a non-programmer can act on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong with one file, at one line, in one field."""
+
+    path: str
+    """The file, relative to the project root (for example `case_studies/daisy-hill.md`)."""
+
+    line: int
+    """The 1-based line number in the file where the problem is."""
+
+    field: str
+    """The field the problem is in (`principles`, `pathway.co-design-the-solution.done`), or
+    `file` / `front matter` for problems with the file as a whole."""
+
+    found: str
+    """What was found, in plain words."""
+
+    expected: str
+    """What was expected instead, in plain words."""
+
+    hint: str = ""
+    """An optional suggestion, such as a did-you-mean."""
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}: {self.field}: {self.found}; {self.expected}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class ProblemsError(Exception):
+    """Raised with every problem found in one run, so that they can be fixed together."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        header = f"{count} problem{'s' if count != 1 else ''} in the case studies:"
+        super().__init__("\n".join([header, *map(str, self.problems)]))

@@ -1,0 +1,144 @@
+"""Turn a `Catalog` into generated markdown pages, from Jinja templates users can override.
+
+Every value from a case study's front matter reaches the page through Jinja's autoescaping, inside
+HTML blocks, so a title of `<script>alert(1)</script>` renders as text. Links inside those HTML
+blocks are written relative to the page here, because MkDocs does not rewrite links in raw HTML.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup, escape
+
+from .catalog import Catalog
+from .model import CaseStudy
+
+NOT_REPORTED = "Not reported in the source."
+"""What a page says where a case study leaves an optional field out."""
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    """A page the plugin adds to the site: where it goes and its markdown."""
+
+    src_uri: str
+    """Path below `docs_dir` as if it were authored, such as `case-studies/daisy-hill.md`."""
+    content: str
+
+
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL (relative to the site root) MkDocs gives a page at `src_uri`."""
+    stem = src_uri[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url`, both relative to the site root."""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    target = posixpath.relpath(to_url or ".", base or ".")
+    if to_url.endswith("/") and not target.endswith("/"):
+        target += "/"
+    if target == "./":
+        return "./"
+    return target
+
+
+class Renderer:
+    """Renders every generated page of the bank."""
+
+    def __init__(self, catalog: Catalog, *, directory_urls: bool = True,
+                 templates_dir: Path | None = None) -> None:
+        self.catalog = catalog
+        self.vocabulary = catalog.vocabulary
+        self.directory_urls = directory_urls
+        search = [str(templates_dir)] if templates_dir else []
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([*search, str(TEMPLATES)]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            # Markdown's heading ids `{#id}` look like Jinja comments; comments are `{#- -#}`.
+            comment_start_string="{#-",
+            comment_end_string="-#}",
+        )
+        self.env.filters["md_text"] = md_text
+
+    # -- the pages ---------------------------------------------------------------------------
+
+    def pages(self) -> Iterator[GeneratedPage]:
+        """Every generated page, in a fixed order."""
+        catalog = self.catalog
+        yield self.render("case-studies/index.md", "case_studies.md",
+                          title="Case studies", description=(
+                              f"All {len(catalog.case_studies)} case studies in the evidence bank, "
+                              "newest first."),
+                          case_studies=catalog.case_studies)
+        for study in catalog.case_studies:
+            yield self.case_study(study)
+        yield self.render("principles/index.md", "principles.md", title="Principles of co-production",
+                          description="The six principles of co-production, with the case "
+                          "studies that demonstrate each.")
+        for term in self.vocabulary.terms("principles"):
+            yield self.render(f"principles/{term.slug}.md", "principle.md", title=term.label,
+                              description=term.description, term=term,
+                              case_studies=catalog.by_principle[term.slug])
+        yield self.render("ladder/index.md", "ladder.md", title="The ladder of co-production",
+                          description="The seven rungs of the ladder of co-production, with the "
+                          "case studies that reached each.")
+        for term in self.vocabulary.terms("ladder"):
+            yield self.render(f"ladder/{term.slug}.md", "rung.md", title=term.label,
+                              description=term.description, term=term,
+                              case_studies=catalog.by_rung[term.slug])
+        yield self.render("evidence-map.md", "evidence_map.md", title="Evidence map",
+                          description="How many case studies show each principle at each rung "
+                          "of the ladder, and where the evidence gaps are.")
+
+    def case_study(self, study: CaseStudy) -> GeneratedPage:
+        return self.render(f"case-studies/{study.slug}.md", "case_study.md", title=study.title,
+                           description=study.summary, study=study,
+                           related=self.catalog.related.get(study.slug, ()))
+
+    def render(self, src_uri: str, template: str, *, title: str, description: str,
+               **context: Any) -> GeneratedPage:
+        here = page_url(src_uri, self.directory_urls)
+        body = self.env.get_template(template).render(
+            title=title, catalog=self.catalog, vocabulary=self.vocabulary,
+            not_reported=NOT_REPORTED, url=self._linker(here), **context,
+        )
+        # Compat: Material prints `page.meta.title` and `page.meta.description` unescaped
+        # (base.html, header.html), so the front matter carries them HTML-escaped.
+        meta = {"title": str(escape(title)), "description": str(escape(_one_line(description)))}
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
+        return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}")
+
+    def _linker(self, here: str) -> Callable[[str], str]:
+        def url(target: str) -> str:
+            """`target` is a page's src_uri (`principles/valuing-people.md`)."""
+            return relative(here, page_url(target, self.directory_urls))
+
+        return url
+
+
+def md_text(value: str) -> Markup:
+    """Escape text for a markdown context (a heading, a table cell written in markdown)."""
+    text = str(escape(value))
+    for char in "\\`*_{}[]()#+-.!|":
+        text = text.replace(char, "\\" + char)
+    return Markup(text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

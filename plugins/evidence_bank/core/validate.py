@@ -1,0 +1,310 @@
+"""Check a parsed front matter against the case-study format; build a `CaseStudy` or report.
+
+Validation never raises for bad content: it collects every problem in the file, each with its
+line and field, and the caller decides what to do with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import fields as f
+from .frontmatter import FrontMatter, Path, Value, field_name
+from .model import (
+    CaseStudy,
+    ChecklistAnswer,
+    Contributor,
+    GroupRole,
+    Outcomes,
+    PathwayStep,
+    Source,
+)
+from .problems import Problem
+from .vocabulary import TERM_LISTS, Vocabulary, suggest
+
+_BAD = object()  # A value that failed its check (its problem is already recorded).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+_TOP = f.Record(f.CASE_STUDY_FIELDS)
+
+
+def validate(front: FrontMatter, path: str, slug: str, vocabulary: Vocabulary
+             ) -> CaseStudy | list[Problem]:
+    """Check one file's front matter; return the case study or every problem found."""
+    checker = _Checker(front, path, vocabulary)
+    clean = checker.check(front.data, _TOP, ())
+    if clean is not _BAD:
+        checker.cross_checks(clean)
+    if checker.problems:
+        return checker.problems
+    return _build(clean, path, slug, front, vocabulary)
+
+
+class _Checker:
+    def __init__(self, front: FrontMatter, path: str, vocabulary: Vocabulary) -> None:
+        self.front = front
+        self.path = path
+        self.vocabulary = vocabulary
+        self.problems: list[Problem] = []
+
+    def report(self, where: Path, found: str, expected: str, hint: str = "") -> object:
+        self.problems.append(Problem(self.path, self.front.line(where), field_name(where),
+                                     found, expected, hint))
+        return _BAD
+
+    # -- one kind at a time ------------------------------------------------------------------
+
+    def check(self, value: Value, kind: f.Kind, where: Path) -> Any:
+        if isinstance(kind, f.Record):
+            return self.record(value, kind, where)
+        if isinstance(kind, f.MapOf):
+            return self.map_of(value, kind, where)
+        if isinstance(kind, f.ListOf | f.Choices):
+            return self.list_of(value, kind, where)
+        if not isinstance(value, str):
+            return self.report(where, f"{_describe(value)}", kind.describe())
+        if isinstance(kind, f.Text):
+            return self.text(value, kind, where)
+        if isinstance(kind, f.Choice):
+            return self.choice(value, kind.vocabulary, where)
+        if isinstance(kind, f.Pattern):
+            if not re.match(kind.regex, value):
+                return self.report(where, f"{_quote(value)}", kind.describe())
+            return value
+        if isinstance(kind, f.Date):
+            return self.date(value, kind, where)
+        if isinstance(kind, f.Year):
+            if not re.fullmatch(r"[12][0-9]{3}", value):
+                return self.report(where, f"{_quote(value)}", kind.describe())
+            return int(value)
+        if isinstance(kind, f.Flag):
+            if value.lower() in ("true", "false"):
+                return value.lower() == "true"
+            hint = "YAML's yes/no/on/off are not accepted" if value.lower() in _YAML11_BOOLS else ""
+            return self.report(where, f"{_quote(value)}", kind.describe(), hint)
+        if isinstance(kind, f.Url):
+            return self.url(value, kind, where)
+        raise AssertionError(f"unknown kind {kind!r}")  # pragma: no cover
+
+    def record(self, value: Value, kind: f.Record, where: Path) -> Any:
+        if not isinstance(value, dict):
+            names = ", ".join(fld.name for fld in kind.fields[:4])
+            return self.report(where, _describe(value), f"a group of fields such as {names}")
+        known = {fld.name: fld for fld in kind.fields}
+        clean: dict[str, Any] = {}
+        for key in value:
+            if key not in known:
+                hint = suggest(key, list(known))
+                self.report((*where, key), f"an unknown field '{key}'",
+                            "one of: " + ", ".join(known),
+                            f"did you mean '{hint}'?" if hint else "")
+        for fld in kind.fields:
+            raw = value.get(fld.name)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if fld.required:
+                    state = "an empty value" if fld.name in value else "no value"
+                    at = (*where, fld.name) if fld.name in value else where
+                    self.problems.append(Problem(
+                        self.path, self.front.line(at), field_name((*where, fld.name)),
+                        f"{state} for the required field '{fld.name}'",
+                        f"{fld.kind.describe()}: {fld.description.split('.')[0].lower()}",
+                    ))
+                continue
+            result = self.check(raw, fld.kind, (*where, fld.name))
+            if result is not _BAD:
+                clean[fld.name] = result
+        return clean
+
+    def map_of(self, value: Value, kind: f.MapOf, where: Path) -> Any:
+        slugs = self.vocabulary.slugs(kind.vocabulary)
+        if not isinstance(value, dict):
+            return self.report(where, _describe(value),
+                               f"a group of fields named from: {', '.join(slugs)}")
+        clean: dict[str, Any] = {}
+        for key, raw in value.items():
+            if key not in slugs:
+                hint = self.vocabulary.suggest(kind.vocabulary, key)
+                self.report((*where, key), f"an unknown {kind.vocabulary} name '{key}'",
+                            "one of: " + ", ".join(slugs),
+                            f"did you mean '{hint}'?" if hint else "")
+                continue
+            if raw is None:
+                self.report((*where, key), "an empty value", kind.value.describe())
+                continue
+            result = self.check(raw, kind.value, (*where, key))
+            if result is not _BAD:
+                clean[key] = result
+        return clean
+
+    def list_of(self, value: Value, kind: f.ListOf | f.Choices, where: Path) -> Any:
+        if not isinstance(value, list):
+            example = ""
+            if isinstance(kind, f.Choices) and isinstance(value, str):
+                example = f", for example [{value}]"
+            return self.report(where, _describe(value), kind.describe() + example)
+        if len(value) < kind.min_items:
+            return self.report(where, "an empty list",
+                               f"at least {kind.min_items} item{'s' * (kind.min_items > 1)}")
+        clean: list[Any] = []
+        seen: dict[str, int] = {}
+        for index, item in enumerate(value):
+            at = (*where, index)
+            if isinstance(kind, f.Choices):
+                if not isinstance(item, str):
+                    self.report(at, _describe(item), "a slug")
+                    continue
+                result = self.choice(item, kind.vocabulary, at)
+                if isinstance(result, str):
+                    if result in seen:
+                        self.report(at, f"'{result}' a second time (first as item {seen[result]})",
+                                    "each item once")
+                        continue
+                    seen[result] = index + 1
+            else:
+                result = self.check(item, kind.item, at)
+            if result is not _BAD:
+                clean.append(result)
+        return clean
+
+    def text(self, value: str, kind: f.Text, where: Path) -> Any:
+        value = value.strip()
+        if len(value) > kind.max_length:
+            return self.report(where, f"{len(value):,} characters",
+                               f"at most {kind.max_length:,}; shorten it or move detail to the story")
+        control = _CONTROL.search(value)
+        if control:
+            return self.report(where, f"an invisible control character (U+{ord(control[0]):04X})",
+                               "plain text (retype the value)")
+        if kind.single_line and "\n" in value:
+            return self.report(where, "text over several lines", "one line of text")
+        return value
+
+    def choice(self, value: str, vocabulary: str, where: Path) -> Any:
+        if self.vocabulary.get(vocabulary, value) is not None:
+            return value
+        hint = self.vocabulary.suggest(vocabulary, value)
+        return self.report(where, f"an unknown {TERM_LISTS[vocabulary]} {_quote(value)}",
+                           "one of: " + ", ".join(self.vocabulary.slugs(vocabulary)),
+                           f"did you mean '{hint}'?" if hint else "")
+
+    def date(self, value: str, kind: f.Date, where: Path) -> Any:
+        match = _DATE.match(value.strip())
+        if not match or (not kind.partial and not match[3]):
+            return self.report(where, _quote(value), kind.describe())
+        year, month, day = int(match[1]), int(match[2] or 1), int(match[3] or 1)
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return self.report(where, f"{_quote(value)}, which is not a date in the calendar",
+                               kind.describe())
+        if not 1900 <= year <= 2100:
+            return self.report(where, f"the year {year}", "a year between 1900 and 2100")
+        return value.strip()
+
+    def url(self, value: str, kind: f.Url, where: Path) -> Any:
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            parts = None
+        if (parts is None or parts.scheme not in ("http", "https") or not parts.netloc
+                or re.search(r"\s", value)):
+            return self.report(where, _quote(value), kind.describe())
+        return value
+
+    # -- across fields -----------------------------------------------------------------------
+
+    def cross_checks(self, clean: dict[str, Any]) -> None:
+        period = clean.get("period") or {}
+        start, end = period.get("start"), period.get("end")
+        if start and end and end < start[: len(end)]:
+            self.report(("period", "end"), f"an end ({end}) before the start ({start})",
+                        "an end on or after the start")
+        listed = set(clean.get("principles") or ())
+        if "principles" in clean:
+            for step, answer in (clean.get("pathway") or {}).items():
+                for index, principle in enumerate(answer.get("principles") or ()):
+                    if principle not in listed:
+                        self.report(("pathway", step, "principles", index),
+                                    f"'{principle}', which the top-level principles do not list",
+                                    "every principle shown at a step also listed in 'principles'")
+        published, reviewed = clean.get("published"), clean.get("last_reviewed")
+        if published and reviewed and reviewed < published:
+            self.report(("last_reviewed",), f"{reviewed}, before it was published ({published})",
+                        "a review date on or after the 'published' date")
+
+
+def _describe(value: Value) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    return _quote(value)
+
+
+def _quote(value: str, limit: int = 60) -> str:
+    value = value.strip()
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _build(clean: dict[str, Any], path: str, slug: str, front: FrontMatter,
+           vocabulary: Vocabulary) -> CaseStudy:
+    def vocab_order(mapping: dict[str, Any], name: str) -> list[tuple[str, Any]]:
+        order = vocabulary.slugs(name)
+        return sorted(mapping.items(), key=lambda item: order.index(item[0]))
+
+    def principles(slugs: list[str]) -> tuple[str, ...]:
+        order = vocabulary.slugs("principles")
+        return tuple(sorted(slugs, key=order.index))
+
+    pathway = clean.get("pathway") or {}
+    period = clean.get("period") or {}
+    outcomes = clean.get("outcomes") or {}
+    return CaseStudy(
+        id=clean["id"],
+        slug=slug,
+        path=path,
+        title=clean["title"],
+        summary=clean["summary"],
+        rung=clean["rung"],
+        principles=principles(clean["principles"]),
+        body=front.body,
+        body_line=front.body_line,
+        reasoning=clean.get("reasoning"),
+        organisations=tuple(clean.get("organisations") or ()),
+        place=clean.get("place"),
+        nation=clean.get("nation"),
+        service_area=clean.get("service_area"),
+        period_start=period.get("start"),
+        period_end=period.get("end"),
+        status=clean.get("status"),
+        pathway=tuple(
+            PathwayStep(step, answer["done"], principles(answer.get("principles", [])))
+            for step, answer in vocab_order(pathway, "pathway_steps")
+        ),
+        group=tuple(GroupRole(role, tuple(members))
+                    for role, members in vocab_order(clean.get("group") or {}, "are_in_roles")),
+        checklist=tuple(
+            ChecklistAnswer(item, answer.get("who"), answer.get("what"), answer.get("outcomes"))
+            for item, answer in vocab_order(clean.get("checklist") or {}, "checklist")
+        ),
+        outcomes=Outcomes(outcomes.get("how_much"), outcomes.get("how_well"),
+                          outcomes.get("better_off")),
+        evaluation=clean.get("evaluation"),
+        what_was_hard=clean.get("what_was_hard"),
+        sources=tuple(Source(s["title"], s.get("publisher"), s.get("year"), s.get("url"))
+                      for s in clean.get("sources") or ()),
+        contributors=tuple(Contributor(c["name"], c.get("role"))
+                           for c in clean.get("contributors") or ()),
+        licence=clean.get("licence"),
+        published=clean.get("published"),
+        last_reviewed=clean.get("last_reviewed"),
+        synthetic=bool(clean.get("synthetic", False)),
+    )
+

@@ -1,0 +1,26 @@
+"""The plugin's options, as written under `plugins: - evidence-bank:` in mkdocs.yml."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class EvidenceBankConfig(base.Config):
+    """Options of the `evidence-bank` plugin."""
+
+    case_studies = c.Type(str, default="case_studies")
+    """Folder of case-study files, relative to mkdocs.yml. It lives outside `docs_dir`: every
+    file in it must become one published case study, or the build fails."""
+
+    vocabulary = c.Optional(c.Type(str))
+    """The vocabulary YAML file, relative to mkdocs.yml. Default: the one shipped with the
+    plugin (`plugins/evidence_bank/vocabulary.yml`)."""
+
+    templates = c.Optional(c.Type(str))
+    """A folder of Jinja templates, relative to mkdocs.yml, that override the plugin's own
+    (`case_study.md`, `principle.md`, ...) file by file."""
+
+    allow_synthetic = c.Type(bool, default=False)
+    """Accept case studies marked `synthetic: true`. Only for tests and benchmarks: the
+    published site refuses them."""

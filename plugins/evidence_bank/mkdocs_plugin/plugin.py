@@ -1,0 +1,88 @@
+"""MkDocs hooks only: hand the work to `evidence_bank.core`, add its pages to the build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from ..core import catalog as catalog_module
+from ..core import vocabulary as vocabulary_module
+from ..core.catalog import Catalog
+from ..core.problems import ProblemsError
+from ..core.render import Renderer
+from .config import EvidenceBankConfig
+
+log = get_plugin_logger(__name__)
+
+
+class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):
+    """Publishes `case_studies/` as case-study pages and indexes them."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.catalog: Catalog | None = None
+        self.root = Path.cwd()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # Reset per-build state: the plugin object lives across `mkdocs serve` rebuilds.
+        self.catalog = None
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        return config
+
+    @property
+    def case_studies_dir(self) -> Path:
+        return self.root / self.config.case_studies
+
+    @property
+    def vocabulary_file(self) -> Path:
+        chosen = self.config.vocabulary
+        return self.root / chosen if chosen else vocabulary_module.default_path()
+
+    @property
+    def templates_dir(self) -> Path | None:
+        return self.root / self.config.templates if self.config.templates else None
+
+    @event_priority(-50)  # Late: after other plugins have added or removed authored files.
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        try:
+            vocabulary = vocabulary_module.load(self.vocabulary_file,
+                                                _relative(self.vocabulary_file, self.root))
+            self.catalog = catalog_module.load(self.case_studies_dir, vocabulary, root=self.root,
+                                               allow_synthetic=self.config.allow_synthetic)
+        except ProblemsError as error:
+            raise PluginError(str(error)) from None
+        renderer = Renderer(self.catalog, directory_urls=config.use_directory_urls,
+                            templates_dir=self.templates_dir)
+        clashes = []
+        for page in renderer.pages():
+            authored = files.get_file_from_path(page.src_uri)
+            if authored is not None:
+                clashes.append(f"{_relative(Path(authored.abs_src_path or ''), self.root)} "
+                               f"would be overwritten by the generated page {page.src_uri}")
+                continue
+            files.append(File.generated(config, page.src_uri, content=page.content))
+        if clashes:
+            raise PluginError("Generated pages clash with authored files; rename or move the "
+                              "authored file:\n" + "\n".join(clashes))
+        log.info("%d case studies published", len(self.catalog.case_studies))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        # These live outside docs_dir, so live reload does not watch them by itself.
+        for path in (self.case_studies_dir, self.vocabulary_file, self.templates_dir):
+            if path is not None and path.exists():
+                server.watch(str(path))
+        return server
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
