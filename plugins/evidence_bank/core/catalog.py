@@ -46,8 +46,13 @@ class Catalog:
     """slug -> up to `RELATED_MAX` case studies sharing principles or rung, most alike first."""
 
 
-def load(directory: Path, vocabulary: Vocabulary, *, root: Path | None = None,
-         allow_synthetic: bool = False) -> Catalog:
+def load(
+    directory: Path,
+    vocabulary: Vocabulary,
+    *,
+    root: Path | None = None,
+    allow_synthetic: bool = False,
+) -> Catalog:
     """Read, validate and index every file in `directory`; raise `ProblemsError` on any problem.
 
     `root` is the folder paths in messages are relative to (the project root).
@@ -57,8 +62,17 @@ def load(directory: Path, vocabulary: Vocabulary, *, root: Path | None = None,
     studies: list[CaseStudy] = []
     id_lines: dict[str, int] = {}
     if not directory.is_dir():
-        raise ProblemsError([Problem(_shown(directory, base), 1, "folder",
-                                     "no case-studies folder", "an existing folder")])
+        raise ProblemsError(
+            [
+                Problem(
+                    _shown(directory, base),
+                    1,
+                    "folder",
+                    "no case-studies folder",
+                    "an existing folder",
+                )
+            ]
+        )
     for entry in sorted(directory.iterdir(), key=lambda p: p.name):
         shown = _shown(entry, base)
         result = read_one(entry, shown, vocabulary, allow_synthetic=allow_synthetic)
@@ -74,27 +88,56 @@ def load(directory: Path, vocabulary: Vocabulary, *, root: Path | None = None,
     return build(studies, vocabulary)
 
 
-def read_one(entry: Path, shown: str, vocabulary: Vocabulary, *,
-             allow_synthetic: bool = False) -> tuple[CaseStudy, int] | list[Problem]:
+def read_one(
+    entry: Path, shown: str, vocabulary: Vocabulary, *, allow_synthetic: bool = False
+) -> tuple[CaseStudy, int] | list[Problem]:
     """Read and validate one file; return the case study and its id's line, or its problems."""
     if entry.is_dir():
-        return [Problem(shown, 1, "file", "a folder inside the case-studies folder",
-                        "only case-study files (.md), one per case study")]
+        return [
+            Problem(
+                shown,
+                1,
+                "file",
+                "a folder inside the case-studies folder",
+                "only case-study files (.md), one per case study",
+            )
+        ]
     name = entry.name
     if not valid_file_name(name):
-        return [Problem(shown, 1, "file name", f"the name '{name}'",
-                        "lower-case words and digits joined by '-', ending '.md' "
-                        "(the name becomes the web address)",
-                        f"for example '{_suggest_name(name)}'")]
+        return [
+            Problem(
+                shown,
+                1,
+                "file name",
+                f"the name '{name}'",
+                "lower-case words and digits joined by '-', ending '.md' "
+                "(the name becomes the web address)",
+                f"for example '{_suggest_name(name)}'",
+            )
+        ]
     slug = name[:-3]
     if slug in RESERVED_SLUGS:
-        return [Problem(shown, 1, "file name", f"the reserved name '{name}'",
-                        "a name that describes the case study")]
+        return [
+            Problem(
+                shown,
+                1,
+                "file name",
+                f"the reserved name '{name}'",
+                "a name that describes the case study",
+            )
+        ]
     try:
         data = entry.read_bytes()
     except OSError as error:
-        return [Problem(shown, 1, "file", f"a file that cannot be read ({error.strerror})",
-                        "a readable file")]
+        return [
+            Problem(
+                shown,
+                1,
+                "file",
+                f"a file that cannot be read ({error.strerror})",
+                "a readable file",
+            )
+        ]
     front = frontmatter.read(data, shown)
     if isinstance(front, list):
         return front
@@ -102,9 +145,15 @@ def read_one(entry: Path, shown: str, vocabulary: Vocabulary, *,
     if isinstance(study, list):
         return study
     if study.synthetic and not allow_synthetic:
-        return [Problem(shown, front.line(("synthetic",)), "synthetic",
-                        "a synthetic (generated test) case study in the published folder",
-                        "real case studies only; keep synthetic ones in a test folder")]
+        return [
+            Problem(
+                shown,
+                front.line(("synthetic",)),
+                "synthetic",
+                "a synthetic (generated test) case study in the published folder",
+                "real case studies only; keep synthetic ones in a test folder",
+            )
+        ]
     return study, front.line(("id",))
 
 
@@ -116,9 +165,13 @@ def _collisions(studies: list[CaseStudy], id_lines: dict[str, int]) -> Iterable[
         if len(same) > 1:
             for study in same:
                 others = ", ".join(o.path for o in same if o is not study)
-                yield Problem(study.path, id_lines[study.path], "id",
-                              f"the id '{study.id}', which {others} also uses",
-                              "an id no other case study has ever used (ids are permanent)")
+                yield Problem(
+                    study.path,
+                    id_lines[study.path],
+                    "id",
+                    f"the id '{study.id}', which {others} also uses",
+                    "an id no other case study has ever used (ids are permanent)",
+                )
 
 
 def build(studies: Iterable[CaseStudy], vocabulary: Vocabulary) -> Catalog:

@@ -150,100 +150,227 @@ class Field:
     example: Any = None
 
 
-def _text(name: str, description: str, *, example: Any = None, max_length: int = 4000,
-          required: bool = False, single_line: bool = False) -> Field:
-    return Field(name, Text(max_length=max_length, single_line=single_line), description,
-                 required=required, example=example)
+def _text(
+    name: str,
+    description: str,
+    *,
+    example: Any = None,
+    max_length: int = 4000,
+    required: bool = False,
+    single_line: bool = False,
+) -> Field:
+    return Field(
+        name,
+        Text(max_length=max_length, single_line=single_line),
+        description,
+        required=required,
+        example=example,
+    )
 
 
 ID = Pattern(
-    regex=r"^cs-[0-9]{4,}$", example="cs-0042",
+    regex=r"^cs-[0-9]{4,}$",
+    example="cs-0042",
     explanation="'cs-' followed by at least four digits",
 )
 
-SOURCE = Record((
-    _text("title", "Title of the document or web page.", single_line=True, max_length=300,
-          required=True, example="Co-production Guide"),
-    _text("publisher", "Who published it.", single_line=True, max_length=300,
-          example="Department of Health (Northern Ireland)"),
-    Field("year", Year(), "Year of publication.", example=2018),
-    Field("url", Url(), "Where to read it.", example="https://www.health-ni.gov.uk/"),
-))
+SOURCE = Record(
+    (
+        _text(
+            "title",
+            "Title of the document or web page.",
+            single_line=True,
+            max_length=300,
+            required=True,
+            example="Co-production Guide",
+        ),
+        _text(
+            "publisher",
+            "Who published it.",
+            single_line=True,
+            max_length=300,
+            example="Department of Health (Northern Ireland)",
+        ),
+        Field("year", Year(), "Year of publication.", example=2018),
+        Field("url", Url(), "Where to read it.", example="https://www.health-ni.gov.uk/"),
+    )
+)
 
-CONTRIBUTOR = Record((
-    _text("name", "The person's or organisation's name, as they agreed to be credited.",
-          single_line=True, max_length=200, required=True,
-          example="Co-production Evidence Bank editorial team"),
-    _text("role", "What they did.", single_line=True, max_length=300,
-          example="Wrote this case study from the published source"),
-))
+CONTRIBUTOR = Record(
+    (
+        _text(
+            "name",
+            "The person's or organisation's name, as they agreed to be credited.",
+            single_line=True,
+            max_length=200,
+            required=True,
+            example="Co-production Evidence Bank editorial team",
+        ),
+        _text(
+            "role",
+            "What they did.",
+            single_line=True,
+            max_length=300,
+            example="Wrote this case study from the published source",
+        ),
+    )
+)
 
-PATHWAY_STEP = Record((
-    _text("done", "What was done at this step.", required=True),
-    Field("principles", Choices("principles"), "The principles demonstrated at this step "
-          "(leave out if the source names none).", example=["valuing-people"]),
-))
+PATHWAY_STEP = Record(
+    (
+        _text("done", "What was done at this step.", required=True),
+        Field(
+            "principles",
+            Choices("principles"),
+            "The principles demonstrated at this step (leave out if the source names none).",
+            example=["valuing-people"],
+        ),
+    )
+)
 
-CHECKLIST_ANSWER = Record((
-    _text("who", "Who and how many people took part."),
-    _text("what", "What was done, and how."),
-    _text("outcomes", "What happened as a result."),
-))
+CHECKLIST_ANSWER = Record(
+    (
+        _text("who", "Who and how many people took part."),
+        _text("what", "What was done, and how."),
+        _text("outcomes", "What happened as a result."),
+    )
+)
 
 CASE_STUDY_FIELDS: tuple[Field, ...] = (
-    Field("id", ID, "The permanent identifier. Never changed, never reused, even if the case "
-          "study is withdrawn. Its permanent address is /id/<id>/.", required=True,
-          example="cs-0001"),
-    _text("title", "The name of the scheme or project, in plain words.", required=True,
-          single_line=True, max_length=150, example="Daisy Hill Hospital Pathfinder"),
-    _text("summary", "One to three plain-English sentences: what happened and why it matters.",
-          required=True, max_length=600),
-    Field("rung", Choice("ladder"), "The highest rung of the ladder of co-production the work "
-          "reached.", required=True, example="co-design"),
-    Field("principles", Choices("principles"), "The principles of co-production the work "
-          "demonstrated.", required=True, example=["valuing-people", "cross-boundary-working"]),
+    Field(
+        "id",
+        ID,
+        "The permanent identifier. Never changed, never reused, even if the case "
+        "study is withdrawn. Its permanent address is /id/<id>/.",
+        required=True,
+        example="cs-0001",
+    ),
+    _text(
+        "title",
+        "The name of the scheme or project, in plain words.",
+        required=True,
+        single_line=True,
+        max_length=150,
+        example="Daisy Hill Hospital Pathfinder",
+    ),
+    _text(
+        "summary",
+        "One to three plain-English sentences: what happened and why it matters.",
+        required=True,
+        max_length=600,
+    ),
+    Field(
+        "rung",
+        Choice("ladder"),
+        "The highest rung of the ladder of co-production the work reached.",
+        required=True,
+        example="co-design",
+    ),
+    Field(
+        "principles",
+        Choices("principles"),
+        "The principles of co-production the work demonstrated.",
+        required=True,
+        example=["valuing-people", "cross-boundary-working"],
+    ),
     _text("reasoning", "Why this rung and these principles: the editorial judgement, in words."),
-    Field("organisations", ListOf(Text(max_length=300, single_line=True)),
-          "The organisations involved.", example=["Southern Health and Social Care Trust"]),
-    _text("place", "The area the work covered.", single_line=True, max_length=200,
-          example="Newry and Mourne"),
+    Field(
+        "organisations",
+        ListOf(Text(max_length=300, single_line=True)),
+        "The organisations involved.",
+        example=["Southern Health and Social Care Trust"],
+    ),
+    _text(
+        "place",
+        "The area the work covered.",
+        single_line=True,
+        max_length=200,
+        example="Newry and Mourne",
+    ),
     Field("nation", Choice("nations"), "The UK nation.", example="northern-ireland"),
-    Field("service_area", Choice("service_areas"), "The kind of service.",
-          example="mental-health"),
-    Field("period", Record((
-        Field("start", Date(partial=True), "When the work started.", example="2016"),
-        Field("end", Date(partial=True), "When it ended (leave out if it is still going).",
-              example="2017-12"),
-    )), "When the work happened."),
-    Field("status", Choice("statuses"), "Whether the work is completed or still in progress.",
-          example="completed"),
-    Field("pathway", MapOf("pathway_steps", PATHWAY_STEP),
-          "The steps of the co-production pathway: for each step the work reached, what was "
-          "done and the principles it demonstrated."),
-    Field("group", MapOf("are_in_roles", ListOf(Text(max_length=300, single_line=True),
-                                                min_items=1)),
-          "Who was in the group, by ARE IN role (authority, resources, expertise, information, "
-          "need)."),
-    Field("checklist", MapOf("checklist", CHECKLIST_ANSWER),
-          "Answers to Bolton's co-design checklist, for the items the case can evidence."),
-    Field("outcomes", Record((
-        _text("how_much", "How much was done: activities, people, sessions."),
-        _text("how_well", "How well it was done."),
-        _text("better_off", "Whether anyone is better off, and how."),
-    )), "Outcomes, in three questions."),
+    Field("service_area", Choice("service_areas"), "The kind of service.", example="mental-health"),
+    Field(
+        "period",
+        Record(
+            (
+                Field("start", Date(partial=True), "When the work started.", example="2016"),
+                Field(
+                    "end",
+                    Date(partial=True),
+                    "When it ended (leave out if it is still going).",
+                    example="2017-12",
+                ),
+            )
+        ),
+        "When the work happened.",
+    ),
+    Field(
+        "status",
+        Choice("statuses"),
+        "Whether the work is completed or still in progress.",
+        example="completed",
+    ),
+    Field(
+        "pathway",
+        MapOf("pathway_steps", PATHWAY_STEP),
+        "The steps of the co-production pathway: for each step the work reached, what was "
+        "done and the principles it demonstrated.",
+    ),
+    Field(
+        "group",
+        MapOf("are_in_roles", ListOf(Text(max_length=300, single_line=True), min_items=1)),
+        "Who was in the group, by ARE IN role (authority, resources, expertise, information, "
+        "need).",
+    ),
+    Field(
+        "checklist",
+        MapOf("checklist", CHECKLIST_ANSWER),
+        "Answers to Bolton's co-design checklist, for the items the case can evidence.",
+    ),
+    Field(
+        "outcomes",
+        Record(
+            (
+                _text("how_much", "How much was done: activities, people, sessions."),
+                _text("how_well", "How well it was done."),
+                _text("better_off", "Whether anyone is better off, and how."),
+            )
+        ),
+        "Outcomes, in three questions.",
+    ),
     _text("evaluation", "How the work was, or will be, evaluated."),
     _text("what_was_hard", "What was difficult, and what others can learn from it."),
-    Field("sources", ListOf(SOURCE, min_items=1), "Where the facts come from: every fact in the "
-          "case study must be traceable to one of these."),
+    Field(
+        "sources",
+        ListOf(SOURCE, min_items=1),
+        "Where the facts come from: every fact in the "
+        "case study must be traceable to one of these.",
+    ),
     Field("contributors", ListOf(CONTRIBUTOR), "Who wrote or contributed to the case study."),
-    Field("licence", Choice("licences"), "The licence the case study is published under.",
-          example="OGL-UK-3.0"),
-    Field("published", Date(), "When the case study was first published in the bank.",
-          example="2026-11-26"),
-    Field("last_reviewed", Date(), "When the case study was last checked against its sources.",
-          example="2026-11-26"),
-    Field("synthetic", Flag(), "true only for generated test data. The published site refuses "
-          "synthetic case studies.", example=False),
+    Field(
+        "licence",
+        Choice("licences"),
+        "The licence the case study is published under.",
+        example="OGL-UK-3.0",
+    ),
+    Field(
+        "published",
+        Date(),
+        "When the case study was first published in the bank.",
+        example="2026-11-26",
+    ),
+    Field(
+        "last_reviewed",
+        Date(),
+        "When the case study was last checked against its sources.",
+        example="2026-11-26",
+    ),
+    Field(
+        "synthetic",
+        Flag(),
+        "true only for generated test data. The published site refuses synthetic case studies.",
+        example=False,
+    ),
 )
 """Every top-level field of a case study, in the order pages and exports show them."""
 
@@ -255,4 +382,3 @@ _SLUG_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 def valid_file_name(name: str) -> bool:
     """Case-study file names are their permanent URL slug: lower-case words joined by '-'."""
     return bool(_SLUG_FILE.match(name))
-

@@ -44,7 +44,7 @@ MAX_DEPTH = 6
 MAX_NODES = 20_000
 """How many values (keys, scalars, lists, mappings) one front matter may hold."""
 
-Value: TypeAlias = "str | None | list[Value] | dict[str, Value]"
+Value: TypeAlias = "str | list[Value] | dict[str, Value] | None"
 Path: TypeAlias = tuple[str | int, ...]
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -95,12 +95,16 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
 
     if len(data) > MAX_FILE_BYTES:
         return problem(
-            1, "file", f"a file of {len(data):,} bytes",
-            f"a case study under {MAX_FILE_BYTES // 1024:,} KB; move long material to a linked source",
+            1,
+            "file",
+            f"a file of {len(data):,} bytes",
+            f"a case study under {MAX_FILE_BYTES // 1024:,} KB; link to long material instead",
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return problem(
-            1, "file", "a file saved as UTF-16",
+            1,
+            "file",
+            "a file saved as UTF-16",
             "a file saved as UTF-8 (choose 'UTF-8' in your editor's Save As options)",
         )
     if data.startswith(b"\xef\xbb\xbf"):  # A UTF-8 byte order mark: harmless, accepted.
@@ -111,43 +115,55 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
         line = data[: error.start].count(b"\n") + 1
         bad = data[error.start : error.start + 1].hex()
         return problem(
-            line, "file", f"a byte (0x{bad}) that is not valid UTF-8 text",
+            line,
+            "file",
+            f"a byte (0x{bad}) that is not valid UTF-8 text",
             "a file saved as UTF-8 (choose 'UTF-8' in your editor's Save As options)",
         )
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return problem(line, "file", "a NUL character (a binary file?)", "a plain text markdown file")
+        return problem(
+            line, "file", "a NUL character (a binary file?)", "a plain text markdown file"
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # CRLF (Windows) and CR accepted.
     lines = text.split("\n")
 
     if not text.strip():
         return problem(
-            1, "file", "an empty file",
+            1,
+            "file",
+            "an empty file",
             "front matter between two '---' lines, then the story in markdown",
         )
     if lines[0].rstrip() != "---":
         return problem(
-            1, "front matter", f"the file starts with {_quote(lines[0])}",
+            1,
+            "front matter",
+            f"the file starts with {_quote(lines[0])}",
             "a first line of exactly '---', opening the front matter",
         )
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
     if close is None:
         return problem(
-            1, "front matter", "no closing '---' line",
+            1,
+            "front matter",
+            "no closing '---' line",
             "a line of exactly '---' after the last field and before the story",
         )
     source = "\n".join(lines[1:close]) + "\n"
     if len(source.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         return problem(
-            2, "front matter", f"a front matter of {len(source.encode('utf-8')):,} bytes",
+            2,
+            "front matter",
+            f"a front matter of {len(source.encode('utf-8')):,} bytes",
             f"a front matter under {MAX_FRONT_MATTER_BYTES // 1024} KB; put long text in the story",
         )
     parsed = read_yaml(source, path, first_line=2)
     if isinstance(parsed, list):
         return parsed
-    data, value_lines = parsed
+    mapping, value_lines = parsed
     body = "\n".join(lines[close + 1 :])
-    return FrontMatter(data, value_lines, body, close + 2)
+    return FrontMatter(mapping, value_lines, body, close + 2)
 
 
 def read_yaml(
@@ -190,8 +206,15 @@ class _EventReader:
         except yaml.MarkedYAMLError as error:
             return [self._syntax_problem(error)]
         except yaml.YAMLError as error:  # pragma: no cover - every parser error has a mark
-            return [Problem(self.path, self.first_line, "front matter", f"YAML that cannot be read ({error})",
-                            "valid YAML front matter")]
+            return [
+                Problem(
+                    self.path,
+                    self.first_line,
+                    "front matter",
+                    f"YAML that cannot be read ({error})",
+                    "valid YAML front matter",
+                )
+            ]
         except _Stop:
             return self.problems
         if self.problems:
@@ -204,49 +227,89 @@ class _EventReader:
         next(events)  # StreamStart
         start = next(events)
         if isinstance(start, yaml.StreamEndEvent):
-            self._stop(self.first_line, "front matter", "an empty front matter",
-                       "at least the fields id, title, summary, rung and principles")
+            self._stop(
+                self.first_line,
+                "front matter",
+                "an empty front matter",
+                "at least the fields id, title, summary, rung and principles",
+            )
         assert isinstance(start, yaml.DocumentStartEvent)
         if start.version or start.tags:
-            self._stop(self._line(start), "front matter", "a YAML directive (a line starting '%')",
-                       "plain 'field: value' lines only")
+            self._stop(
+                self._line(start),
+                "front matter",
+                "a YAML directive (a line starting '%')",
+                "plain 'field: value' lines only",
+            )
         first = next(events)
         if not isinstance(first, yaml.MappingStartEvent):
             if isinstance(first, yaml.ScalarEvent) and first.value in _NULLS and not first.style:
-                self._stop(self.first_line, "front matter", "an empty front matter",
-                           "at least the fields id, title, summary, rung and principles")
-            self._stop(self._line(first), "front matter", f"{_describe(first)} at the top",
-                       "a list of 'field: value' lines, such as 'title: My case study'")
+                self._stop(
+                    self.first_line,
+                    "front matter",
+                    "an empty front matter",
+                    "at least the fields id, title, summary, rung and principles",
+                )
+            self._stop(
+                self._line(first),
+                "front matter",
+                f"{_describe(first)} at the top",
+                "a list of 'field: value' lines, such as 'title: My case study'",
+            )
+        assert isinstance(first, yaml.MappingStartEvent)
         root = self._mapping(first, events, (), 1)
         next(events)  # DocumentEnd
         extra = next(events)
         if not isinstance(extra, yaml.StreamEndEvent):
-            self._stop(self._line(extra), "front matter", "a second YAML document ('---' inside)",
-                       "one front matter, closed by the first line of '---'")
+            self._stop(
+                self._line(extra),
+                "front matter",
+                "a second YAML document ('---' inside)",
+                "one front matter, closed by the first line of '---'",
+            )
         return root
 
-    def _value(self, event: yaml.Event, events: Iterator[yaml.Event], path: Path,
-               depth: int) -> Value:
+    def _value(
+        self, event: yaml.Event, events: Iterator[yaml.Event], path: Path, depth: int
+    ) -> Value:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            self._stop(self._line(event), field_name(path), f"more than {MAX_NODES:,} values",
-                       "a front matter of ordinary size")
+            self._stop(
+                self._line(event),
+                field_name(path),
+                f"more than {MAX_NODES:,} values",
+                "a front matter of ordinary size",
+            )
         if depth > MAX_DEPTH:
-            self._stop(self._line(event), field_name(path),
-                       f"lists or fields nested more than {MAX_DEPTH} levels deep",
-                       "the nesting the case-study format describes")
+            self._stop(
+                self._line(event),
+                field_name(path),
+                f"lists or fields nested more than {MAX_DEPTH} levels deep",
+                "the nesting the case-study format describes",
+            )
         if isinstance(event, yaml.AliasEvent):
-            self._stop(self._line(event), field_name(path),
-                       f"an alias ('*{event.anchor}'), which repeats another value",
-                       "the value written out in full (anchors and aliases are not allowed)")
+            self._stop(
+                self._line(event),
+                field_name(path),
+                f"an alias ('*{event.anchor}'), which repeats another value",
+                "the value written out in full (anchors and aliases are not allowed)",
+            )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            self._stop(self._line(event), field_name(path), f"an anchor ('&{anchor}')",
-                       "the value written out in full (anchors and aliases are not allowed)")
+            self._stop(
+                self._line(event),
+                field_name(path),
+                f"an anchor ('&{anchor}')",
+                "the value written out in full (anchors and aliases are not allowed)",
+            )
         tag = getattr(event, "tag", None)
         if tag is not None:
-            self._stop(self._line(event), field_name(path), f"a YAML tag ('{_short_tag(tag)}')",
-                       "a plain value without a '!' tag")
+            self._stop(
+                self._line(event),
+                field_name(path),
+                f"a YAML tag ('{_short_tag(tag)}')",
+                "a plain value without a '!' tag",
+            )
         self.lines[path] = self._line(event)
         if isinstance(event, yaml.ScalarEvent):
             if event.implicit[0] and event.value in _NULLS:  # plain empty, ~ or null
@@ -261,8 +324,9 @@ class _EventReader:
             return self._mapping(event, events, path, depth)
         raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
 
-    def _mapping(self, start: yaml.MappingStartEvent, events: Iterator[yaml.Event], path: Path,
-                 depth: int) -> dict[str, Value]:
+    def _mapping(
+        self, start: yaml.MappingStartEvent, events: Iterator[yaml.Event], path: Path, depth: int
+    ) -> dict[str, Value]:
         if path == ():
             self.lines[path] = self._line(start)
         result: dict[str, Value] = {}
@@ -270,18 +334,27 @@ class _EventReader:
         for key_event in _until(events, yaml.MappingEndEvent):
             line = self._line(key_event)
             if not isinstance(key_event, yaml.ScalarEvent) or key_event.tag or key_event.anchor:
-                self._stop(line, field_name(path), f"{_describe(key_event)} used as a field name",
-                           "a plain field name such as 'title'")
+                self._stop(
+                    line,
+                    field_name(path),
+                    f"{_describe(key_event)} used as a field name",
+                    "a plain field name such as 'title'",
+                )
+            assert isinstance(key_event, yaml.ScalarEvent)
             key = key_event.value
             value_event = next(events)
             if key in first_line:
                 # Skip the value but keep reading, so every duplicate is reported in one run.
                 self._value(value_event, events, (*path, f"{key}#dup{line}"), depth + 1)
-                self.problems.append(Problem(
-                    self.path, line, field_name((*path, key)),
-                    f"a second '{key}' field (the first is at line {first_line[key]})",
-                    "each field once; delete or merge one of them",
-                ))
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        line,
+                        field_name((*path, key)),
+                        f"a second '{key}' field (the first is at line {first_line[key]})",
+                        "each field once; delete or merge one of them",
+                    )
+                )
                 continue
             first_line[key] = line
             result[key] = self._value(value_event, events, (*path, key), depth + 1)
@@ -292,7 +365,7 @@ class _EventReader:
     # -- reporting ---------------------------------------------------------------------------
 
     def _line(self, event: yaml.Event) -> int:
-        return int(event.start_mark.line) + self.first_line  # marks are 0-based
+        return int(getattr(event.start_mark, "line", 0)) + self.first_line  # marks are 0-based
 
     def _stop(self, line: int, fld: str, found: str, expected: str) -> None:
         self.problems.append(Problem(self.path, line, fld, found, expected))
@@ -300,7 +373,9 @@ class _EventReader:
 
     def _syntax_problem(self, error: yaml.MarkedYAMLError) -> Problem:
         mark = error.problem_mark or error.context_mark
-        index = min(int(mark.line) if mark is not None else 0, len(self.source_lines) - 1)
+        if error.context and "quoted scalar" in error.context and error.context_mark:
+            mark = error.context_mark  # Point at the opening quote, not the end of the file.
+        index = min(int(getattr(mark, "line", 0)), len(self.source_lines) - 1)
         # libyaml sometimes marks the start of the next line; point at the last line with text.
         while index > 0 and not self.source_lines[index].strip():
             index -= 1
@@ -368,7 +443,14 @@ def _explain(problem: str, text: str) -> tuple[str, str]:
             f"a value starting with a character YAML reserves ({problem.split(chr(39))[1]!r})",
             "text starting with '@', '`', '%' or '!' to be in quotes",
         )
+    if "expected <document start>" in problem:
+        return (
+            "a line YAML reads as a directive or a second document",
+            "plain 'field: value' lines, with no line starting '%' or '---'",
+        )
     if "found undefined alias" in problem or "found duplicate anchor" in problem:
         return ("an alias or anchor", "the value written out in full")
-    return (f"YAML that cannot be read ({problem})",
-            "valid YAML; check the quotes and indentation on this line and the one above")
+    return (
+        f"YAML that cannot be read ({problem})",
+        "valid YAML; check the quotes and indentation on this line and the one above",
+    )

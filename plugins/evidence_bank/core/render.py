@@ -8,6 +8,7 @@ blocks are written relative to the page here, because MkDocs does not rewrite li
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,10 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
+from . import fields
 from .catalog import Catalog
 from .model import CaseStudy
+from .vocabulary import Vocabulary
 
 NOT_REPORTED = "Not reported in the source."
 """What a page says where a case study leaves an optional field out."""
@@ -57,8 +60,9 @@ def relative(from_url: str, to_url: str) -> str:
 class Renderer:
     """Renders every generated page of the bank."""
 
-    def __init__(self, catalog: Catalog, *, directory_urls: bool = True,
-                 templates_dir: Path | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, *, directory_urls: bool = True, templates_dir: Path | None = None
+    ) -> None:
         self.catalog = catalog
         self.vocabulary = catalog.vocabulary
         self.directory_urls = directory_urls
@@ -81,42 +85,86 @@ class Renderer:
     def pages(self) -> Iterator[GeneratedPage]:
         """Every generated page, in a fixed order."""
         catalog = self.catalog
-        yield self.render("case-studies/index.md", "case_studies.md",
-                          title="Case studies", description=(
-                              f"All {len(catalog.case_studies)} case studies in the evidence bank, "
-                              "newest first."),
-                          case_studies=catalog.case_studies)
+        yield self.render(
+            "case-studies/index.md",
+            "case_studies.md",
+            title="Case studies",
+            description=(
+                f"All {len(catalog.case_studies)} case studies in the evidence bank, newest first."
+            ),
+            case_studies=catalog.case_studies,
+        )
         for study in catalog.case_studies:
             yield self.case_study(study)
-        yield self.render("principles/index.md", "principles.md", title="Principles of co-production",
-                          description="The six principles of co-production, with the case "
-                          "studies that demonstrate each.")
+        yield self.render(
+            "principles/index.md",
+            "principles.md",
+            title="Principles of co-production",
+            description="The six principles of co-production, with the case "
+            "studies that demonstrate each.",
+        )
         for term in self.vocabulary.terms("principles"):
-            yield self.render(f"principles/{term.slug}.md", "principle.md", title=term.label,
-                              description=term.description, term=term,
-                              case_studies=catalog.by_principle[term.slug])
-        yield self.render("ladder/index.md", "ladder.md", title="The ladder of co-production",
-                          description="The seven rungs of the ladder of co-production, with the "
-                          "case studies that reached each.")
+            yield self.render(
+                f"principles/{term.slug}.md",
+                "principle.md",
+                title=term.label,
+                description=term.description,
+                term=term,
+                case_studies=catalog.by_principle[term.slug],
+            )
+        yield self.render(
+            "ladder/index.md",
+            "ladder.md",
+            title="The ladder of co-production",
+            description="The seven rungs of the ladder of co-production, with the "
+            "case studies that reached each.",
+        )
         for term in self.vocabulary.terms("ladder"):
-            yield self.render(f"ladder/{term.slug}.md", "rung.md", title=term.label,
-                              description=term.description, term=term,
-                              case_studies=catalog.by_rung[term.slug])
-        yield self.render("evidence-map.md", "evidence_map.md", title="Evidence map",
-                          description="How many case studies show each principle at each rung "
-                          "of the ladder, and where the evidence gaps are.")
+            yield self.render(
+                f"ladder/{term.slug}.md",
+                "rung.md",
+                title=term.label,
+                description=term.description,
+                term=term,
+                case_studies=catalog.by_rung[term.slug],
+            )
+        yield self.render(
+            "evidence-map.md",
+            "evidence_map.md",
+            title="Evidence map",
+            description="How many case studies show each principle at each rung "
+            "of the ladder, and where the evidence gaps are.",
+        )
+        yield self.render(
+            "case-study-format.md",
+            "case_study_format.md",
+            title="Case study format",
+            description="Every field a case study can have: what it means, what to write, "
+            "and an example.",
+            rows=format_rows(self.vocabulary),
+        )
 
     def case_study(self, study: CaseStudy) -> GeneratedPage:
-        return self.render(f"case-studies/{study.slug}.md", "case_study.md", title=study.title,
-                           description=study.summary, study=study,
-                           related=self.catalog.related.get(study.slug, ()))
+        return self.render(
+            f"case-studies/{study.slug}.md",
+            "case_study.md",
+            title=study.title,
+            description=study.summary,
+            study=study,
+            related=self.catalog.related.get(study.slug, ()),
+        )
 
-    def render(self, src_uri: str, template: str, *, title: str, description: str,
-               **context: Any) -> GeneratedPage:
+    def render(
+        self, src_uri: str, template: str, *, title: str, description: str, **context: Any
+    ) -> GeneratedPage:
         here = page_url(src_uri, self.directory_urls)
         body = self.env.get_template(template).render(
-            title=title, catalog=self.catalog, vocabulary=self.vocabulary,
-            not_reported=NOT_REPORTED, url=self._linker(here), **context,
+            title=title,
+            catalog=self.catalog,
+            vocabulary=self.vocabulary,
+            not_reported=NOT_REPORTED,
+            url=self._linker(here),
+            **context,
         )
         # Compat: Material prints `page.meta.title` and `page.meta.description` unescaped
         # (base.html, header.html), so the front matter carries them HTML-escaped.
@@ -130,6 +178,76 @@ class Renderer:
             return relative(here, page_url(target, self.directory_urls))
 
         return url
+
+
+@dataclass(frozen=True, slots=True)
+class FormatRow:
+    """One field of the case-study format, as the format page shows it."""
+
+    name: str
+    """Dotted path, such as `period.start` or `pathway.<step>.done`."""
+    required: bool
+    description: str
+    accepts: str
+    allowed: tuple[tuple[str, str], ...]
+    """For vocabulary fields: (slug, label) pairs."""
+    example: str
+    depth: int
+
+    @property
+    def anchor(self) -> str:
+        """The row's id on the format page: `field-period-start`."""
+        return "field-" + "-".join(re.findall(r"[a-z0-9_]+", self.name))
+
+
+_PLACEHOLDERS = {"pathway_steps": "step", "checklist": "item", "are_in_roles": "role"}
+
+
+def format_rows(vocabulary: Vocabulary) -> list[FormatRow]:
+    """Flatten `fields.CASE_STUDY_FIELDS` into rows, nested fields after their parent."""
+    rows: list[FormatRow] = []
+
+    def allowed(kind: fields.Kind) -> tuple[tuple[str, str], ...]:
+        name = getattr(kind, "vocabulary", None)
+        if name is None:
+            return ()
+        return tuple((t.slug, t.label) for t in vocabulary.terms(name))
+
+    def walk(field: fields.Field, prefix: str, depth: int) -> None:
+        kind = field.kind
+        example = ""
+        if field.example is not None:
+            example = yaml.safe_dump(
+                {field.name: field.example},
+                default_flow_style=None,
+                allow_unicode=True,
+                sort_keys=False,
+            ).strip()
+        rows.append(
+            FormatRow(
+                prefix + field.name,
+                field.required,
+                field.description,
+                kind.describe(),
+                allowed(kind),
+                example,
+                depth,
+            )
+        )
+        inner = kind.item if isinstance(kind, fields.ListOf) else kind
+        if isinstance(inner, fields.MapOf):
+            key = f"{prefix}{field.name}.<{_PLACEHOLDERS.get(inner.vocabulary, 'slug')}>."
+            inner_kind = inner.value
+            if isinstance(inner_kind, fields.Record):
+                for sub in inner_kind.fields:
+                    walk(sub, key, depth + 1)
+        elif isinstance(inner, fields.Record):
+            for sub in inner.fields:
+                walk(sub, f"{prefix}{field.name}{'[].' if inner is not kind else '.'}", depth + 1)
+
+    for field in fields.CASE_STUDY_FIELDS:
+        walk(field, "", 0)
+    return rows
 
 
 def md_text(value: str) -> Markup:

@@ -32,8 +32,9 @@ _YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
 _TOP = f.Record(f.CASE_STUDY_FIELDS)
 
 
-def validate(front: FrontMatter, path: str, slug: str, vocabulary: Vocabulary
-             ) -> CaseStudy | list[Problem]:
+def validate(
+    front: FrontMatter, path: str, slug: str, vocabulary: Vocabulary
+) -> CaseStudy | list[Problem]:
     """Check one file's front matter; return the case study or every problem found."""
     checker = _Checker(front, path, vocabulary)
     clean = checker.check(front.data, _TOP, ())
@@ -52,8 +53,9 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def report(self, where: Path, found: str, expected: str, hint: str = "") -> object:
-        self.problems.append(Problem(self.path, self.front.line(where), field_name(where),
-                                     found, expected, hint))
+        self.problems.append(
+            Problem(self.path, self.front.line(where), field_name(where), found, expected, hint)
+        )
         return _BAD
 
     # -- one kind at a time ------------------------------------------------------------------
@@ -99,20 +101,27 @@ class _Checker:
         for key in value:
             if key not in known:
                 hint = suggest(key, list(known))
-                self.report((*where, key), f"an unknown field '{key}'",
-                            "one of: " + ", ".join(known),
-                            f"did you mean '{hint}'?" if hint else "")
+                self.report(
+                    (*where, key),
+                    f"an unknown field '{key}'",
+                    "one of: " + ", ".join(known),
+                    f"did you mean '{hint}'?" if hint else "",
+                )
         for fld in kind.fields:
             raw = value.get(fld.name)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 if fld.required:
                     state = "an empty value" if fld.name in value else "no value"
                     at = (*where, fld.name) if fld.name in value else where
-                    self.problems.append(Problem(
-                        self.path, self.front.line(at), field_name((*where, fld.name)),
-                        f"{state} for the required field '{fld.name}'",
-                        f"{fld.kind.describe()}: {fld.description.split('.')[0].lower()}",
-                    ))
+                    self.problems.append(
+                        Problem(
+                            self.path,
+                            self.front.line(at),
+                            field_name((*where, fld.name)),
+                            f"{state} for the required field '{fld.name}'",
+                            f"{fld.kind.describe()}: {fld.description.split('.')[0].lower()}",
+                        )
+                    )
                 continue
             result = self.check(raw, fld.kind, (*where, fld.name))
             if result is not _BAD:
@@ -122,15 +131,19 @@ class _Checker:
     def map_of(self, value: Value, kind: f.MapOf, where: Path) -> Any:
         slugs = self.vocabulary.slugs(kind.vocabulary)
         if not isinstance(value, dict):
-            return self.report(where, _describe(value),
-                               f"a group of fields named from: {', '.join(slugs)}")
+            return self.report(
+                where, _describe(value), f"a group of fields named from: {', '.join(slugs)}"
+            )
         clean: dict[str, Any] = {}
         for key, raw in value.items():
             if key not in slugs:
                 hint = self.vocabulary.suggest(kind.vocabulary, key)
-                self.report((*where, key), f"an unknown {kind.vocabulary} name '{key}'",
-                            "one of: " + ", ".join(slugs),
-                            f"did you mean '{hint}'?" if hint else "")
+                self.report(
+                    (*where, key),
+                    f"an unknown {kind.vocabulary} name '{key}'",
+                    "one of: " + ", ".join(slugs),
+                    f"did you mean '{hint}'?" if hint else "",
+                )
                 continue
             if raw is None:
                 self.report((*where, key), "an empty value", kind.value.describe())
@@ -147,8 +160,11 @@ class _Checker:
                 example = f", for example [{value}]"
             return self.report(where, _describe(value), kind.describe() + example)
         if len(value) < kind.min_items:
-            return self.report(where, "an empty list",
-                               f"at least {kind.min_items} item{'s' * (kind.min_items > 1)}")
+            return self.report(
+                where,
+                "an empty list",
+                f"at least {kind.min_items} item{'s' * (kind.min_items > 1)}",
+            )
         clean: list[Any] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(value):
@@ -160,8 +176,11 @@ class _Checker:
                 result = self.choice(item, kind.vocabulary, at)
                 if isinstance(result, str):
                     if result in seen:
-                        self.report(at, f"'{result}' a second time (first as item {seen[result]})",
-                                    "each item once")
+                        self.report(
+                            at,
+                            f"'{result}' a second time (first as item {seen[result]})",
+                            "each item once",
+                        )
                         continue
                     seen[result] = index + 1
             else:
@@ -173,12 +192,18 @@ class _Checker:
     def text(self, value: str, kind: f.Text, where: Path) -> Any:
         value = value.strip()
         if len(value) > kind.max_length:
-            return self.report(where, f"{len(value):,} characters",
-                               f"at most {kind.max_length:,}; shorten it or move detail to the story")
+            return self.report(
+                where,
+                f"{len(value):,} characters",
+                f"at most {kind.max_length:,}; shorten it or move detail to the story",
+            )
         control = _CONTROL.search(value)
         if control:
-            return self.report(where, f"an invisible control character (U+{ord(control[0]):04X})",
-                               "plain text (retype the value)")
+            return self.report(
+                where,
+                f"an invisible control character (U+{ord(control[0]):04X})",
+                "plain text (retype the value)",
+            )
         if kind.single_line and "\n" in value:
             return self.report(where, "text over several lines", "one line of text")
         return value
@@ -187,9 +212,12 @@ class _Checker:
         if self.vocabulary.get(vocabulary, value) is not None:
             return value
         hint = self.vocabulary.suggest(vocabulary, value)
-        return self.report(where, f"an unknown {TERM_LISTS[vocabulary]} {_quote(value)}",
-                           "one of: " + ", ".join(self.vocabulary.slugs(vocabulary)),
-                           f"did you mean '{hint}'?" if hint else "")
+        return self.report(
+            where,
+            f"an unknown {TERM_LISTS[vocabulary]} {_quote(value)}",
+            "one of: " + ", ".join(self.vocabulary.slugs(vocabulary)),
+            f"did you mean '{hint}'?" if hint else "",
+        )
 
     def date(self, value: str, kind: f.Date, where: Path) -> Any:
         match = _DATE.match(value.strip())
@@ -199,8 +227,9 @@ class _Checker:
         try:
             dt.date(year, month, day)
         except ValueError:
-            return self.report(where, f"{_quote(value)}, which is not a date in the calendar",
-                               kind.describe())
+            return self.report(
+                where, f"{_quote(value)}, which is not a date in the calendar", kind.describe()
+            )
         if not 1900 <= year <= 2100:
             return self.report(where, f"the year {year}", "a year between 1900 and 2100")
         return value.strip()
@@ -211,8 +240,12 @@ class _Checker:
             parts = urlsplit(value)
         except ValueError:
             parts = None
-        if (parts is None or parts.scheme not in ("http", "https") or not parts.netloc
-                or re.search(r"\s", value)):
+        if (
+            parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or re.search(r"\s", value)
+        ):
             return self.report(where, _quote(value), kind.describe())
         return value
 
@@ -222,20 +255,28 @@ class _Checker:
         period = clean.get("period") or {}
         start, end = period.get("start"), period.get("end")
         if start and end and end < start[: len(end)]:
-            self.report(("period", "end"), f"an end ({end}) before the start ({start})",
-                        "an end on or after the start")
+            self.report(
+                ("period", "end"),
+                f"an end ({end}) before the start ({start})",
+                "an end on or after the start",
+            )
         listed = set(clean.get("principles") or ())
         if "principles" in clean:
             for step, answer in (clean.get("pathway") or {}).items():
                 for index, principle in enumerate(answer.get("principles") or ()):
                     if principle not in listed:
-                        self.report(("pathway", step, "principles", index),
-                                    f"'{principle}', which the top-level principles do not list",
-                                    "every principle shown at a step also listed in 'principles'")
+                        self.report(
+                            ("pathway", step, "principles", index),
+                            f"'{principle}', which the top-level principles do not list",
+                            "every principle shown at a step also listed in 'principles'",
+                        )
         published, reviewed = clean.get("published"), clean.get("last_reviewed")
         if published and reviewed and reviewed < published:
-            self.report(("last_reviewed",), f"{reviewed}, before it was published ({published})",
-                        "a review date on or after the 'published' date")
+            self.report(
+                ("last_reviewed",),
+                f"{reviewed}, before it was published ({published})",
+                "a review date on or after the 'published' date",
+            )
 
 
 def _describe(value: Value) -> str:
@@ -253,8 +294,9 @@ def _quote(value: str, limit: int = 60) -> str:
     return repr(value if len(value) <= limit else value[: limit - 1] + "…")
 
 
-def _build(clean: dict[str, Any], path: str, slug: str, front: FrontMatter,
-           vocabulary: Vocabulary) -> CaseStudy:
+def _build(
+    clean: dict[str, Any], path: str, slug: str, front: FrontMatter, vocabulary: Vocabulary
+) -> CaseStudy:
     def vocab_order(mapping: dict[str, Any], name: str) -> list[tuple[str, Any]]:
         order = vocabulary.slugs(name)
         return sorted(mapping.items(), key=lambda item: order.index(item[0]))
@@ -288,23 +330,28 @@ def _build(clean: dict[str, Any], path: str, slug: str, front: FrontMatter,
             PathwayStep(step, answer["done"], principles(answer.get("principles", [])))
             for step, answer in vocab_order(pathway, "pathway_steps")
         ),
-        group=tuple(GroupRole(role, tuple(members))
-                    for role, members in vocab_order(clean.get("group") or {}, "are_in_roles")),
+        group=tuple(
+            GroupRole(role, tuple(members))
+            for role, members in vocab_order(clean.get("group") or {}, "are_in_roles")
+        ),
         checklist=tuple(
             ChecklistAnswer(item, answer.get("who"), answer.get("what"), answer.get("outcomes"))
             for item, answer in vocab_order(clean.get("checklist") or {}, "checklist")
         ),
-        outcomes=Outcomes(outcomes.get("how_much"), outcomes.get("how_well"),
-                          outcomes.get("better_off")),
+        outcomes=Outcomes(
+            outcomes.get("how_much"), outcomes.get("how_well"), outcomes.get("better_off")
+        ),
         evaluation=clean.get("evaluation"),
         what_was_hard=clean.get("what_was_hard"),
-        sources=tuple(Source(s["title"], s.get("publisher"), s.get("year"), s.get("url"))
-                      for s in clean.get("sources") or ()),
-        contributors=tuple(Contributor(c["name"], c.get("role"))
-                           for c in clean.get("contributors") or ()),
+        sources=tuple(
+            Source(s["title"], s.get("publisher"), s.get("year"), s.get("url"))
+            for s in clean.get("sources") or ()
+        ),
+        contributors=tuple(
+            Contributor(c["name"], c.get("role")) for c in clean.get("contributors") or ()
+        ),
         licence=clean.get("licence"),
         published=clean.get("published"),
         last_reviewed=clean.get("last_reviewed"),
         synthetic=bool(clean.get("synthetic", False)),
     )
-

@@ -107,8 +107,9 @@ class Vocabulary:
         return suggest(value, self.slugs(name), {t.label: t.slug for t in self.lists[name]})
 
 
-def suggest(value: str, choices: tuple[str, ...] | list[str],
-            labels: dict[str, str] | None = None) -> str | None:
+def suggest(
+    value: str, choices: tuple[str, ...] | list[str], labels: dict[str, str] | None = None
+) -> str | None:
     """Did-you-mean: the closest choice to `value`, by spelling or by label."""
     normal = re.sub(r"[^a-z0-9]+", "-", value.lower().replace("'", "")).strip("-")
     if normal in choices:
@@ -127,8 +128,15 @@ def load(path: Path, display_path: str | None = None) -> Vocabulary:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ProblemsError(
-            [Problem(shown, 1, "file", f"a file that cannot be read ({error})",
-                     "the vocabulary file, saved as UTF-8")]
+            [
+                Problem(
+                    shown,
+                    1,
+                    "file",
+                    f"a file that cannot be read ({error})",
+                    "the vocabulary file, saved as UTF-8",
+                )
+            ]
         ) from error
     parsed = read_yaml(text.replace("\r\n", "\n"), shown)
     if isinstance(parsed, list):
@@ -153,12 +161,13 @@ def _build(data: dict[str, Value], lines: dict[Any, int], shown: str) -> Vocabul
         if not isinstance(raw, dict) or not isinstance(raw.get("title"), str):
             bad(("sources", key), f"sources.{key}", "a source without a title", "a title")
             continue
-        year = raw.get("year")
+        year, publisher, url = raw.get("year"), raw.get("publisher"), raw.get("url")
         sources[key] = Source(
-            key=key, title=str(raw["title"]),
-            publisher=raw.get("publisher") if isinstance(raw.get("publisher"), str) else None,
+            key=key,
+            title=str(raw["title"]),
+            publisher=publisher if isinstance(publisher, str) else None,
             year=int(year) if isinstance(year, str) and year.isdigit() else None,
-            url=raw.get("url") if isinstance(raw.get("url"), str) else None,
+            url=url if isinstance(url, str) else None,
         )
 
     lists: dict[str, tuple[Term, ...]] = {}
@@ -189,26 +198,40 @@ def _build(data: dict[str, Value], lines: dict[Any, int], shown: str) -> Vocabul
                 continue
             source = raw.get("source")
             if source is not None and source not in sources:
-                bad(where, f"{fld}.source", f"an unknown source '{source}'",
-                    f"one of {', '.join(sources)}")
+                bad(
+                    where,
+                    f"{fld}.source",
+                    f"an unknown source '{source}'",
+                    f"one of {', '.join(sources)}",
+                )
             maps_to = raw.get("maps_to") or []
             text = {key: raw.get(key) for key in _TEXT_KEYS}
-            terms.append(Term(
-                slug=slug, label=label.strip(),
-                source=source if isinstance(source, str) else None,
-                maps_to=tuple(m for m in maps_to if isinstance(m, str))
-                if isinstance(maps_to, list) else (),
-                **{key: value.strip() if isinstance(value, str) else ""
-                   for key, value in text.items()},
-            ))
+            terms.append(
+                Term(
+                    slug=slug,
+                    label=label.strip(),
+                    source=source if isinstance(source, str) else None,
+                    maps_to=tuple(m for m in maps_to if isinstance(m, str))
+                    if isinstance(maps_to, list)
+                    else (),
+                    **{
+                        key: value.strip() if isinstance(value, str) else ""
+                        for key, value in text.items()
+                    },
+                )
+            )
         lists[name] = tuple(terms)
 
     principle_slugs = {t.slug for t in lists.get("principles", ())}
     for index, term in enumerate(lists.get("gm_principles", ())):
         for target in term.maps_to:
             if target not in principle_slugs:
-                bad(("gm_principles", index), f"gm_principles[{index + 1}].maps_to",
-                    f"an unknown principle '{target}'", "a slug from 'principles'")
+                bad(
+                    ("gm_principles", index),
+                    f"gm_principles[{index + 1}].maps_to",
+                    f"an unknown principle '{target}'",
+                    "a slug from 'principles'",
+                )
     if problems:
         raise ProblemsError(problems)
     return Vocabulary(lists=lists, sources=sources)

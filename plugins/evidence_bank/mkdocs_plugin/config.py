@@ -6,7 +6,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 
-class EvidenceBankConfig(base.Config):
+class EvidenceBankConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of the `evidence-bank` plugin."""
 
     case_studies = c.Type(str, default="case_studies")

@@ -20,7 +20,7 @@ from .config import EvidenceBankConfig
 log = get_plugin_logger(__name__)
 
 
-class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):
+class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-untyped-call]
     """Publishes `case_studies/` as case-study pages and indexes them."""
 
     supports_multiple_instances = False
@@ -51,25 +51,35 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):
     @event_priority(-50)  # Late: after other plugins have added or removed authored files.
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         try:
-            vocabulary = vocabulary_module.load(self.vocabulary_file,
-                                                _relative(self.vocabulary_file, self.root))
-            self.catalog = catalog_module.load(self.case_studies_dir, vocabulary, root=self.root,
-                                               allow_synthetic=self.config.allow_synthetic)
+            vocabulary = vocabulary_module.load(
+                self.vocabulary_file, _relative(self.vocabulary_file, self.root)
+            )
+            self.catalog = catalog_module.load(
+                self.case_studies_dir,
+                vocabulary,
+                root=self.root,
+                allow_synthetic=self.config.allow_synthetic,
+            )
         except ProblemsError as error:
             raise PluginError(str(error)) from None
-        renderer = Renderer(self.catalog, directory_urls=config.use_directory_urls,
-                            templates_dir=self.templates_dir)
+        renderer = Renderer(
+            self.catalog, directory_urls=config.use_directory_urls, templates_dir=self.templates_dir
+        )
         clashes = []
         for page in renderer.pages():
             authored = files.get_file_from_path(page.src_uri)
             if authored is not None:
-                clashes.append(f"{_relative(Path(authored.abs_src_path or ''), self.root)} "
-                               f"would be overwritten by the generated page {page.src_uri}")
+                clashes.append(
+                    f"{_relative(Path(authored.abs_src_path or ''), self.root)} "
+                    f"would be overwritten by the generated page {page.src_uri}"
+                )
                 continue
             files.append(File.generated(config, page.src_uri, content=page.content))
         if clashes:
-            raise PluginError("Generated pages clash with authored files; rename or move the "
-                              "authored file:\n" + "\n".join(clashes))
+            raise PluginError(
+                "Generated pages clash with authored files; rename or move the "
+                "authored file:\n" + "\n".join(clashes)
+            )
         log.info("%d case studies published", len(self.catalog.case_studies))
         return files
 

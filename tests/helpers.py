@@ -1,0 +1,127 @@
+"""Shared test helpers: file-tree fixtures and real builds in temporary folders."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+VOCABULARY = ROOT / "plugins" / "evidence_bank" / "vocabulary.yml"
+
+MINIMAL = """\
+---
+id: cs-0100
+title: A minimal case study
+summary: Only the required fields.
+rung: co-design
+principles: [valuing-people]
+---
+
+The story.
+"""
+"""A case study with only the required fields; line 2 is `id`, line 3 `title`, ..."""
+
+
+def case_study(front: str = "", body: str = "The story.\n", *, base: bool = True) -> str:
+    """A case-study file: the minimal required fields (unless `base=False`) plus `front`."""
+    lines = MINIMAL.split("---")[1].strip("\n") + "\n" if base else ""
+    return f"---\n{lines}{textwrap.dedent(front)}---\n\n{body}"
+
+
+def make_project(
+    tmp_path: Path,
+    case_studies: dict[str, str | bytes] | None = None,
+    *,
+    content: dict[str, str] | None = None,
+    plugin: dict[str, object] | None = None,
+    config: dict[str, object] | None = None,
+) -> Path:
+    """Write a small site (mkdocs.yml, content/, case_studies/) and return its folder."""
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    studies = project / "case_studies"
+    studies.mkdir()
+    for name, text in (
+        case_studies if case_studies is not None else {"minimal.md": MINIMAL}
+    ).items():
+        target = studies / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+    for name, text in {"index.md": "# Home\n", **(content or {})}.items():
+        target = project / "content" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    settings: dict[str, object] = {
+        "site_name": "Test bank",
+        "site_url": "https://bank.example.org/",
+        "docs_dir": "content",
+        "theme": {"name": "material", "font": False},
+        "plugins": [{"evidence-bank": {"vocabulary": str(VOCABULARY), **(plugin or {})}}],
+        **(config or {}),
+    }
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    return project
+
+
+def build(project: Path, *, site_dir: Path | None = None) -> Path:
+    """Build `project` in this process with MkDocs, strict; return the site folder."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    site = site_dir or project / "site"
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return site
+
+
+def build_error(project: Path) -> str:
+    """Build `project`, expecting it to fail; return what MkDocs logged as errors."""
+    import logging
+
+    from mkdocs.exceptions import Abort
+
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                records.append(record)
+
+    handler = Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        build(project)
+    except Abort:
+        pass
+    else:
+        raise AssertionError("the build succeeded; it should have failed")
+    finally:
+        logger.removeHandler(handler)
+    return "\n".join(record.getMessage() for record in records)
+
+
+def cli_build(tool: str, project: Path, site: Path) -> None:
+    """Build with the `mkdocs` or `properdocs` command, as a contributor would, reproducibly."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764000000", "NO_MKDOCS_2_WARNING": "1"}
+    executable = shutil.which(tool, path=str(Path(sys.executable).parent))
+    assert executable, tool
+    subprocess.run(
+        [executable, "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        check=True,
+        env=env,
+        cwd=project,
+    )

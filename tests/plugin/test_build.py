@@ -1,0 +1,211 @@
+"""Real builds in temporary folders: the pages, escaping, clashes and reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import MINIMAL, ROOT, build, build_error, case_study, cli_build, make_project
+
+HOSTILE = "<script>alert(1)</script></title><img src=x onerror=alert(2)>"
+
+
+class _Injected(HTMLParser):
+    """Collects any element or attribute the hostile text would create if it were not escaped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.in_script = tag == "script"
+        if tag == "img" and ("src", "x") in attrs:
+            self.found.append("img")
+        self.found += [name for name, _ in attrs if name.startswith("on")]
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script and "alert(" in data:
+            self.found.append("script")
+
+
+def _page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_case_study_with_only_required_fields_builds(tmp_path: Path) -> None:
+    site = build(make_project(tmp_path))
+    page = _page(site, "case-studies/minimal")
+    assert "A minimal case study" in page
+    assert "Not reported in the source." in page
+    assert "<p>The story.</p>" in page
+
+
+def test_every_generated_page_exists(tmp_path: Path) -> None:
+    site = build(make_project(tmp_path))
+    expected = ["case-studies", "case-studies/minimal", "principles", "ladder", "evidence-map"]
+    expected += [
+        f"principles/{s}"
+        for s in (
+            "valuing-people",
+            "building-representative-networks",
+            "building-peoples-capacity",
+            "reciprocal-recognition",
+            "cross-boundary-working",
+            "enabling-and-facilitating",
+        )
+    ]
+    expected += [
+        f"ladder/{s}"
+        for s in (
+            "coercion",
+            "educating",
+            "informing",
+            "consultation",
+            "engagement",
+            "co-design",
+            "co-production",
+        )
+    ]
+    missing = [url for url in expected if not (site / url / "index.html").is_file()]
+    assert missing == []
+    assert not (tmp_path / "project" / "content" / "case-studies").exists()  # nothing written
+
+
+def test_indexes_list_the_case_study_where_it_belongs(tmp_path: Path) -> None:
+    site = build(make_project(tmp_path))
+    link = 'href="../case-studies/minimal/"'
+    assert link.replace("../", "../../") in _page(site, "principles/valuing-people")
+    assert link.replace("../", "../../") in _page(site, "ladder/co-design")
+    assert "No case study in the bank reached this rung yet." in _page(site, "ladder/coercion")
+    assert "demonstrates this principle yet" in _page(site, "principles/reciprocal-recognition")
+    evidence = _page(site, "evidence-map")
+    assert 'href="../principles/valuing-people/#rung-co-design"' in evidence
+    assert evidence.count('class="eb-map__gap"') == 6 * 7 - 1 + 6 * 6
+
+
+def test_hostile_front_matter_is_text_everywhere(tmp_path: Path) -> None:
+    hostile = MINIMAL.replace("A minimal case study", f"'{HOSTILE}'").replace(
+        "Only the required fields.", f"'{HOSTILE} \" onmouseover=alert(3)'"
+    )
+    site = build(make_project(tmp_path, {"hostile.md": hostile}))
+    pages = {
+        url: _page(site, url)
+        for url in (
+            "case-studies/hostile",
+            "case-studies",
+            "principles/valuing-people",
+            "ladder/co-design",
+        )
+    }
+    for url, page in pages.items():
+        injected = _Injected()
+        injected.feed(page)
+        assert injected.found == [], url
+        assert html.escape("<script>alert(1)</script>", quote=False) in page, url
+    title = re.search(r"<title>(.*?)</title>", pages["case-studies/hostile"], re.S)
+    assert title and "<" not in title.group(1)
+    description = re.search(
+        r'<meta name="description" content="([^"]*)"', pages["case-studies/hostile"]
+    )
+    assert description and "&lt;script&gt;" in description.group(1)
+
+
+def test_a_generated_page_never_overwrites_an_authored_one(tmp_path: Path) -> None:
+    project = make_project(tmp_path, content={"case-studies/minimal.md": "# Mine\n"})
+    message = build_error(project)
+    assert "content/case-studies/minimal.md would be overwritten by the generated page" in message
+
+
+def test_an_empty_folder_builds_and_says_so(tmp_path: Path) -> None:
+    site = build(make_project(tmp_path, {}))
+    assert "There are no case studies in the bank yet." in _page(site, "case-studies")
+
+
+def test_file_urls_work_without_directory_urls(tmp_path: Path) -> None:
+    site = build(make_project(tmp_path, config={"use_directory_urls": False}))
+    page = (site / "principles" / "valuing-people.html").read_text(encoding="utf-8")
+    assert 'href="../case-studies/minimal.html"' in page
+
+
+def test_templates_can_be_overridden(tmp_path: Path) -> None:
+    project = make_project(tmp_path, plugin={"templates": "overrides"})
+    (project / "overrides").mkdir()
+    (project / "overrides" / "rung.md").write_text("<h1>Custom {{ term.label }}</h1>\n")
+    site = build(project)
+    assert "Custom Co-design" in _page(site, "ladder/co-design")
+
+
+def test_synthetic_case_studies_only_with_the_option(tmp_path: Path) -> None:
+    synthetic = case_study("synthetic: true\n")
+    message = build_error(make_project(tmp_path / "a", {"s.md": synthetic}))
+    assert "case_studies/s.md:7: synthetic:" in message
+    site = build(
+        make_project(tmp_path / "b", {"s.md": synthetic}, plugin={"allow_synthetic": True})
+    )
+    assert (site / "case-studies" / "s" / "index.html").is_file()
+
+
+def _digest(site: Path, ignore: re.Pattern[bytes] | None = None) -> dict[str, str]:
+    """Every file's SHA-256, optionally with `ignore` removed from its bytes first."""
+    result = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if ignore is not None:
+                data = ignore.sub(b"", data)
+            result[path.relative_to(site).as_posix()] = hashlib.sha256(data).hexdigest()
+    return result
+
+
+def test_the_injection_detector_detects() -> None:
+    injected = _Injected()
+    injected.feed(f"<title>{HOSTILE}</title><p title='' onmouseover=alert(3)>")
+    assert injected.found == ["script", "img", "onerror", "onmouseover"]
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", "properdocs"])
+def test_two_builds_are_byte_identical(tmp_path: Path, tool: str) -> None:
+    project = make_project(
+        tmp_path,
+        {
+            "minimal.md": MINIMAL,
+            "other.md": case_study("place: Bolton\n", base=True).replace("cs-0100", "cs-0101"),
+        },
+    )
+    cli_build(tool, project, tmp_path / "one")
+    cli_build(tool, project, tmp_path / "two")
+    one, two = _digest(tmp_path / "one"), _digest(tmp_path / "two")
+    assert len(one) > 20
+    assert one == two
+
+
+GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
+
+
+def test_mkdocs_and_properdocs_build_the_same_site(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    cli_build("mkdocs", project, tmp_path / "mkdocs")
+    cli_build("properdocs", project, tmp_path / "properdocs")
+    one = _digest(tmp_path / "mkdocs", GENERATOR)
+    two = _digest(tmp_path / "properdocs", GENERATOR)
+    assert one == two
+    # The only difference is the generator line Material writes.
+    page = (tmp_path / "properdocs" / "index.html").read_bytes()
+    assert b"ProperDocs" in GENERATOR.search(page).group(0)  # type: ignore[union-attr]
+    assert ROOT.is_dir()
+
+
+def test_format_page_documents_every_field(tmp_path: Path) -> None:
+    from evidence_bank.core.fields import CASE_STUDY_FIELDS
+
+    page = _page(build(make_project(tmp_path)), "case-study-format")
+    for field in CASE_STUDY_FIELDS:
+        assert f'id="field-{field.name}"' in page, field.name
+    assert 'id="field-pathway-step-principles"' in page
+    assert "<code>valuing-people</code> (Valuing people)" in page
