@@ -306,7 +306,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int, str, str]] = [
         "a.md",
         8,
         "checklist.evidence",
-        "unknown checklist name",
+        "unknown checklist item",
     ),
     ("unknown licence", {"a.md": case_study("licence: MIT\n")}, "a.md", 7, "licence", "OGL-UK-3.0"),
     # -- YAML 1.1 surprises and dates -------------------------------------------------------

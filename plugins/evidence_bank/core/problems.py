@@ -29,7 +29,7 @@ class Problem:
     """An optional suggestion, such as a did-you-mean."""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.field}: {self.found}; {self.expected}"
+        text = f"{self.path}:{self.line}: {self.field}: {self.found}; expected {self.expected}"
         return f"{text} ({self.hint})" if self.hint else text
 
 

@@ -119,7 +119,7 @@ class _Checker:
                             self.front.line(at),
                             field_name((*where, fld.name)),
                             f"{state} for the required field '{fld.name}'",
-                            f"{fld.kind.describe()}: {fld.description.split('.')[0].lower()}",
+                            f"{fld.kind.describe()}. {fld.description}",
                         )
                     )
                 continue
@@ -140,7 +140,7 @@ class _Checker:
                 hint = self.vocabulary.suggest(kind.vocabulary, key)
                 self.report(
                     (*where, key),
-                    f"an unknown {kind.vocabulary} name '{key}'",
+                    f"an unknown {TERM_LISTS[kind.vocabulary]} '{key}'",
                     "one of: " + ", ".join(slugs),
                     f"did you mean '{hint}'?" if hint else "",
                 )
@@ -195,7 +195,7 @@ class _Checker:
             return self.report(
                 where,
                 f"{len(value):,} characters",
-                f"at most {kind.max_length:,}; shorten it or move detail to the story",
+                f"at most {kind.max_length:,} characters; shorten it or move detail to the story",
             )
         control = _CONTROL.search(value)
         if control:
