@@ -118,3 +118,10 @@ def test_every_internal_link_resolves(site: Path) -> None:
             if not (path.is_file() or (path / "index.html").is_file()):
                 broken.append(f"{here} -> {link}")
     assert broken == []
+
+
+def test_case_studies_stay_out_of_the_sidebar(site: Path, bank: catalog.Catalog) -> None:
+    page = (site / "case-studies" / bank.case_studies[0].slug / "index.html").read_text("utf-8")
+    sidebar = page.split('class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    assert "Evidence map" in sidebar  # this is the sidebar
+    assert all(f"case-studies/{s.slug}/" not in sidebar for s in bank.case_studies)

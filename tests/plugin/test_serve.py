@@ -1,0 +1,64 @@
+"""`mkdocs serve` watches case_studies/, which lives outside docs_dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.helpers import MINIMAL, make_project
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def _wait_for(url: str, words: str, seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = _get(url)
+            if words in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{words!r} not served at {url} within {seconds} s")
+
+
+def test_an_edited_case_study_is_rebuilt_and_served(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    port = _free_port()
+    mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent))
+    assert mkdocs
+    server = subprocess.Popen(
+        [mkdocs, "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/case-studies/minimal/"
+        _wait_for(url, "A minimal case study")
+        time.sleep(0.5)  # let the watcher settle before the edit
+        (project / "case_studies" / "minimal.md").write_text(
+            MINIMAL.replace("A minimal case study", "An edited case study"), encoding="utf-8"
+        )
+        _wait_for(url, "An edited case study")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
