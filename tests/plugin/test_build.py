@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.test_vocabulary import CONTRACT
 from tests.helpers import MINIMAL, ROOT, build, build_error, case_study, cli_build, make_project
 
 HOSTILE = "<script>alert(1)</script></title><img src=x onerror=alert(2)>"
@@ -49,29 +50,8 @@ def test_a_case_study_with_only_required_fields_builds(tmp_path: Path) -> None:
 def test_every_generated_page_exists(tmp_path: Path) -> None:
     site = build(make_project(tmp_path))
     expected = ["case-studies", "case-studies/minimal", "principles", "ladder", "evidence-map"]
-    expected += [
-        f"principles/{s}"
-        for s in (
-            "valuing-people",
-            "building-representative-networks",
-            "building-peoples-capacity",
-            "reciprocal-recognition",
-            "cross-boundary-working",
-            "enabling-and-facilitating",
-        )
-    ]
-    expected += [
-        f"ladder/{s}"
-        for s in (
-            "coercion",
-            "educating",
-            "informing",
-            "consultation",
-            "engagement",
-            "co-design",
-            "co-production",
-        )
-    ]
+    expected += [f"principles/{slug}" for slug in CONTRACT["principles"]]
+    expected += [f"ladder/{slug}" for slug in CONTRACT["ladder"]]
     missing = [url for url in expected if not (site / url / "index.html").is_file()]
     assert missing == []
     assert not (tmp_path / "project" / "content" / "case-studies").exists()  # nothing written
