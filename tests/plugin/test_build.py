@@ -189,3 +189,29 @@ def test_format_page_documents_every_field(tmp_path: Path) -> None:
         assert f'id="field-{field.name}"' in page, field.name
     assert 'id="field-pathway-step-principles"' in page
     assert "<code>valuing-people</code> (Valuing people)" in page
+
+
+def test_authored_pages_include_vocabulary_blocks(tmp_path: Path) -> None:
+    page = "# Guide\n\n<!-- evidence-bank: ladder -->\n\n<!-- evidence-bank: checklist -->\n"
+    site = build(
+        make_project(
+            tmp_path, content={"guide/page.md": page}, config={"nav": ["index.md", "guide/page.md"]}
+        )
+    )
+    html_text = _page(site, "guide/page")
+    assert html_text.count('<li class="eb-ladder__rung') == 7
+    assert 'href="../../ladder/co-design/"' in html_text
+    assert "(1 case study)" in html_text
+    assert html_text.count('<tr><th scope="row" id="item-') == 10
+    assert 'href="../../downloads/co-design-checklist.csv"' in html_text
+    assert (site / "downloads" / "co-design-checklist.csv").is_file()
+    assert (site / "downloads" / "co-design-checklist.md").is_file()
+
+
+def test_an_unknown_block_fails_a_strict_build(tmp_path: Path) -> None:
+    page = "# Guide\n\ntext\n<!-- evidence-bank: ladders -->\n"
+    project = make_project(tmp_path, content={"guide.md": page})
+    from mkdocs.exceptions import Abort
+
+    with pytest.raises(Abort, match="Aborted with 1 warnings in strict mode"):
+        build(project)

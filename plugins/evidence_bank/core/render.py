@@ -7,6 +7,8 @@ blocks are written relative to the page here, because MkDocs does not rewrite li
 
 from __future__ import annotations
 
+import csv
+import io
 import posixpath
 import re
 from collections.abc import Callable, Iterator
@@ -25,6 +27,12 @@ from .vocabulary import Vocabulary
 
 NOT_REPORTED = "Not reported in the source."
 """What a page says where a case study leaves an optional field out."""
+
+BLOCKS = ("ladder", "principles", "gm-principles", "pathway-steps", "are-in-roles", "checklist")
+"""Blocks an authored page can include with a line `<!-- evidence-bank: NAME -->`, so that
+guidance pages show the vocabulary from its one source instead of retyping it."""
+
+BLOCK_MARKER = re.compile(r"^<!-- evidence-bank: ([a-z-]+) -->[ \t]*$", re.MULTILINE)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -144,6 +152,41 @@ class Renderer:
             rows=format_rows(self.vocabulary),
         )
 
+    def block(self, name: str, src_uri: str) -> str:
+        """The HTML of block `name` (one of `BLOCKS`) for the authored page at `src_uri`."""
+        here = page_url(src_uri, self.directory_urls)
+        html = self.env.get_template(f"blocks/{name}.html").render(
+            catalog=self.catalog,
+            vocabulary=self.vocabulary,
+            url=self._linker(here),
+            root="../" * here.count("/"),
+        )
+        # Blank lines would end the HTML block early in Python-Markdown.
+        return "\n".join(line for line in html.splitlines() if line.strip())
+
+    def expand_blocks(self, markdown: str, src_uri: str) -> tuple[str, list[tuple[int, str]]]:
+        """Replace every block marker line in an authored page.
+
+        Returns the new markdown and the (line, name) of every unknown marker.
+        """
+        unknown: list[tuple[int, str]] = []
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in BLOCKS:
+                unknown.append((markdown.count("\n", 0, match.start()) + 1, name))
+                return match.group(0)
+            return self.block(name, src_uri)
+
+        return BLOCK_MARKER.sub(replace, markdown), unknown
+
+    def downloads(self) -> list[tuple[str, bytes]]:
+        """Files to publish as they are: (path below the site root, bytes)."""
+        return [
+            ("downloads/co-design-checklist.md", checklist_markdown(self.vocabulary).encode()),
+            ("downloads/co-design-checklist.csv", checklist_csv(self.vocabulary).encode()),
+        ]
+
     def case_study(self, study: CaseStudy) -> GeneratedPage:
         return self.render(
             f"case-studies/{study.slug}.md",
@@ -248,6 +291,45 @@ def format_rows(vocabulary: Vocabulary) -> list[FormatRow]:
     for field in fields.CASE_STUDY_FIELDS:
         walk(field, "", 0)
     return rows
+
+
+def checklist_markdown(vocabulary: Vocabulary) -> str:
+    """Bolton's co-design checklist as a blank markdown template a scheme can fill in."""
+    columns = vocabulary.terms("checklist_columns")
+    lines = [
+        "# Co-design checklist",
+        "",
+        "Bolton's co-design checklist, as a blank template. For each question, write who took",
+        "part and how many, what you did and how, and what happened as a result.",
+        "",
+        "Scheme: ",
+        "",
+        "Completed by and date: ",
+        "",
+    ]
+    for number, item in enumerate(vocabulary.terms("checklist"), 1):
+        lines += [f"## {number}. {item.question or item.label}", ""]
+        for column in columns:
+            lines += [f"**{column.label}**", "", "", ""]
+    lines += [
+        "---",
+        "",
+        "Source: Co-design in Bolton (v1.2, 2017). Template from the Co-production Evidence Bank.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def checklist_csv(vocabulary: Vocabulary) -> str:
+    """Bolton's co-design checklist as a blank CSV template (RFC 4180, CRLF line ends)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        ["Number", "Checklist question", *(c.label for c in vocabulary.terms("checklist_columns"))]
+    )
+    for number, item in enumerate(vocabulary.terms("checklist"), 1):
+        writer.writerow([number, item.question or item.label, "", "", ""])
+    return out.getvalue()
 
 
 def md_text(value: str) -> Markup:

@@ -9,12 +9,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from ..core import catalog as catalog_module
 from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.problems import ProblemsError
-from ..core.render import Renderer
+from ..core.render import BLOCKS, Renderer
 from .config import EvidenceBankConfig
 
 log = get_plugin_logger(__name__)
@@ -27,11 +28,13 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
+        self.renderer: Renderer | None = None
         self.root = Path.cwd()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Reset per-build state: the plugin object lives across `mkdocs serve` rebuilds.
         self.catalog = None
+        self.renderer = None
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return config
 
@@ -62,8 +65,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             )
         except ProblemsError as error:
             raise PluginError(str(error)) from None
-        renderer = Renderer(
-            self.catalog, directory_urls=config.use_directory_urls, templates_dir=self.templates_dir
+        self.renderer = renderer = Renderer(
+            self.catalog,
+            directory_urls=config.use_directory_urls,
+            templates_dir=self.templates_dir,
         )
         clashes = []
         for page in renderer.pages():
@@ -82,6 +87,32 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             )
         log.info("%d case studies published", len(self.catalog.case_studies))
         return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        # Authored pages may include vocabulary blocks; one substring test per page.
+        if "<!-- evidence-bank:" not in markdown or self.renderer is None:
+            return None
+        expanded, unknown = self.renderer.expand_blocks(markdown, page.file.src_uri)
+        for line, name in unknown:
+            log.warning(
+                "%s:%d: unknown block '%s'; expected one of: %s",
+                _relative(Path(page.file.abs_src_path or page.file.src_uri), self.root),
+                line,
+                name,
+                ", ".join(BLOCKS),
+            )
+        return expanded
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.renderer is None:
+            return
+        site = Path(config.site_dir)
+        for path, data in self.renderer.downloads():
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # These live outside docs_dir, so live reload does not watch them by itself.
