@@ -1,5 +1,9 @@
 """Bad case studies: each one fails a real build with a message naming its file, line and field.
 
+Categories: encoding and delimiters, YAML syntax, fields and types, vocabulary, YAML 1.1
+surprises and dates, sources and links, unsafe content, markup in names, personal data, consent
+and withdrawal, files, names and collisions.
+
 Each row is (case name, files in case_studies/, the file named, line, field, words in the
 message). Lines of `case_study(front)` files: 1 `---`, 2 id, 3 title, 4 summary, 5 rung,
 6 principles, then `front` from line 7.
@@ -443,6 +447,231 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int, str, str]] = [
         "synthetic",
         "synthetic (generated test) case study",
     ),
+    # -- unsafe content in the story (body starts at line 9) --------------------------------
+    (
+        "raw HTML block",
+        {"a.md": case_study(body="Intro.\n\n<div>x</div>\n")},
+        "a.md",
+        11,
+        "body",
+        "raw HTML ('<div>x</div>')",
+    ),
+    (
+        "inline HTML",
+        {"a.md": case_study(body="Some <b>bold</b> text.\n")},
+        "a.md",
+        9,
+        "body",
+        "raw HTML ('<b>')",
+    ),
+    (
+        "script element",
+        {"a.md": case_study(body="<script>alert(1)</script>\n")},
+        "a.md",
+        9,
+        "body",
+        "raw HTML",
+    ),
+    (
+        "iframe",
+        {"a.md": case_study(body="Text\n\n<iframe src=x></iframe>\n")},
+        "a.md",
+        11,
+        "body",
+        "raw HTML",
+    ),
+    (
+        "HTML comment",
+        {"a.md": case_study(body="Text <!-- hidden -->\n")},
+        "a.md",
+        9,
+        "body",
+        "raw HTML ('<!-- hidden -->')",
+    ),
+    (
+        "javascript link",
+        {"a.md": case_study(body="[a](javascript:alert(1))\n")},
+        "a.md",
+        9,
+        "body",
+        "starting 'javascript:'",
+    ),
+    (
+        "JAVASCRIPT in capitals",
+        {"a.md": case_study(body="Text\n[a](JavaScript:alert(1))\n")},
+        "a.md",
+        10,
+        "body",
+        "starting 'javascript:'",
+    ),
+    (
+        "entity-encoded javascript",
+        {"a.md": case_study(body="[a](&#106;avascript:alert(1))\n")},
+        "a.md",
+        9,
+        "body",
+        "starting 'javascript:'",
+    ),
+    (
+        "javascript with a tab",
+        {"a.md": case_study(body="[a](<java\tscript:alert(1)>)\n")},
+        "a.md",
+        9,
+        "body",
+        "starting 'javascript:'",
+    ),
+    (
+        "vbscript link",
+        {"a.md": case_study(body="[a](vbscript:msgbox)\n")},
+        "a.md",
+        9,
+        "body",
+        "starting 'vbscript:'",
+    ),
+    (
+        "data image",
+        {"a.md": case_study(body="![i](data:image/svg+xml;base64,PHN2Zz4=)\n")},
+        "a.md",
+        9,
+        "body",
+        "starting 'data:'",
+    ),
+    (
+        "onclick with attr_list",
+        {"a.md": case_study(body='## Heading {: onclick="x()" }\n')},
+        "a.md",
+        9,
+        "body",
+        "the attribute 'onclick'",
+    ),
+    (
+        "style with attr_list",
+        {"a.md": case_study(body='Para\n{: style="color:red" }\n')},
+        "a.md",
+        10,
+        "body",
+        "the attribute 'style'",
+    ),
+    # -- markup in titles and names ---------------------------------------------------------
+    (
+        "markup in title",
+        {"a.md": _required(title="'<b>Bold</b> title'")},
+        "a.md",
+        3,
+        "title",
+        "the markup character '<'",
+    ),
+    (
+        "markup in an organisation",
+        {"a.md": case_study("organisations: ['A > B']\n")},
+        "a.md",
+        7,
+        "organisations[1]",
+        "the markup character '>'",
+    ),
+    (
+        "markup in a contributor name",
+        {"a.md": case_study("contributors:\n  - name: <script>x</script>\n")},
+        "a.md",
+        8,
+        "contributors[1].name",
+        "markup character",
+    ),
+    # -- personal data ----------------------------------------------------------------------
+    (
+        "personal email in the story",
+        {"a.md": case_study(body="Ask\njane.smith@nhs.net\n")},
+        "a.md",
+        10,
+        "body",
+        "a personal email address ('jane.smith@nhs.net')",
+    ),
+    (
+        "personal email in the summary",
+        {"a.md": _required(summary="Mail j.bloggs@example.org")},
+        "a.md",
+        4,
+        "summary",
+        "personal email",
+    ),
+    (
+        "UK mobile number",
+        {"a.md": case_study("place: Call 07700 900123\n")},
+        "a.md",
+        7,
+        "place",
+        "a UK phone number",
+    ),
+    (
+        "UK landline in +44 form",
+        {"a.md": case_study(body="Ring +44 20 7946 0958 today.\n")},
+        "a.md",
+        9,
+        "body",
+        "a UK phone number",
+    ),
+    (
+        "NHS number",
+        {"a.md": case_study(body="Patient 943 476 5919 said so.\n")},
+        "a.md",
+        9,
+        "body",
+        "an NHS number",
+    ),
+    (
+        "National Insurance number",
+        {"a.md": case_study(body="NI: AB 12 34 56 C.\n")},
+        "a.md",
+        9,
+        "body",
+        "a National Insurance number",
+    ),
+    (
+        "full postcode",
+        {"a.md": case_study("place: 1 High Street, BL1 1RU\n")},
+        "a.md",
+        7,
+        "place",
+        "a full postcode ('BL1 1RU')",
+    ),
+    (
+        "anonymised does not allow personal data",
+        {
+            "a.md": case_study(
+                "consent:\n  status: anonymised\n  date: 2026-01-01\n  reference: Log 1\n",
+                body="jane.smith@nhs.net\n",
+            )
+        },
+        "a.md",
+        13,
+        "body",
+        "personal email",
+    ),
+    # -- consent and withdrawal -------------------------------------------------------------
+    (
+        "consent without reference",
+        {"a.md": case_study("consent:\n  status: obtained\n  date: 2026-01-01\n")},
+        "a.md",
+        7,
+        "consent.reference",
+        "required field 'reference'",
+    ),
+    (
+        "unknown consent status",
+        {"a.md": case_study("consent:\n  status: yes\n  date: 2026-01-01\n  reference: Log 1\n")},
+        "a.md",
+        8,
+        "consent.status",
+        "unknown consent status",
+    ),
+    (
+        "withdrawn without reason",
+        {"a.md": case_study("withdrawn:\n  date: 2027-01-01\n")},
+        "a.md",
+        7,
+        "withdrawn.reason",
+        "required field 'reason'",
+    ),
 ]
 
 
@@ -462,8 +691,8 @@ def test_bad_input_fails_the_build_naming_file_line_and_field(
     assert not (project / "site" / "index.html").exists()
 
 
-def test_at_least_forty_distinct_bad_inputs() -> None:
-    assert len({case[0] for case in CASES}) == len(CASES) >= 40
+def test_at_least_eighty_distinct_bad_inputs() -> None:
+    assert len({case[0] for case in CASES}) == len(CASES) >= 80
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path: Path) -> None:

@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_vocabulary import CONTRACT
-from tests.helpers import MINIMAL, ROOT, build, build_error, case_study, cli_build, make_project
+from tests.helpers import (
+    MINIMAL,
+    ROOT,
+    VOCABULARY,
+    build,
+    build_error,
+    case_study,
+    cli_build,
+    make_project,
+)
 
 HOSTILE = "<script>alert(1)</script></title><img src=x onerror=alert(2)>"
 
@@ -69,15 +78,27 @@ def test_indexes_list_the_case_study_where_it_belongs(tmp_path: Path) -> None:
     assert evidence.count('class="eb-map__gap"') == 6 * 7 - 1 + 6 * 6
 
 
-def test_hostile_front_matter_is_text_everywhere(tmp_path: Path) -> None:
-    hostile = MINIMAL.replace("A minimal case study", f"'{HOSTILE}'").replace(
-        "Only the required fields.", f"'{HOSTILE} \" onmouseover=alert(3)'"
+def test_hostile_front_matter_is_text_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Titles and names refuse '<' and '>' (tested in the bad-input table); switch that off so
+    # the templates themselves are tested with a hostile title as well as a hostile summary.
+    monkeypatch.setattr("evidence_bank.core.validate.MARKUP", re.compile(r"(?!)"))
+    hostile = (
+        MINIMAL.replace("A minimal case study", f"'{HOSTILE}'")
+        .replace("Only the required fields.", f"'{HOSTILE} \" onmouseover=alert(3)'")
+        .replace(
+            "---\n\nThe",
+            f"place: '{HOSTILE}'\norganisations: ['{HOSTILE}']\nreasoning: '{HOSTILE}'\n---\n\nThe",
+        )
     )
-    site = build(make_project(tmp_path, {"hostile.md": hostile}))
+    other = MINIMAL.replace("cs-0100", "cs-0101")
+    site = build(make_project(tmp_path, {"hostile.md": hostile, "other.md": other}))
     pages = {
         url: _page(site, url)
         for url in (
             "case-studies/hostile",
+            "case-studies/other",  # lists the hostile one as related
             "case-studies",
             "principles/valuing-people",
             "ladder/co-design",
@@ -215,3 +236,34 @@ def test_an_unknown_block_fails_a_strict_build(tmp_path: Path) -> None:
 
     with pytest.raises(Abort, match="Aborted with 1 warnings in strict mode"):
         build(project)
+
+
+def test_a_withdrawn_case_study_keeps_its_page_as_a_notice_and_leaves_every_list(
+    tmp_path: Path,
+) -> None:
+    withdrawn = case_study("withdrawn:\n  date: 2027-03-01\n  reason: The scheme asked us to.\n")
+    other = MINIMAL.replace("cs-0100", "cs-0101").replace("A minimal", "Another")
+    plugins = ["search", {"evidence-bank": {"vocabulary": str(VOCABULARY)}}]
+    site = build(
+        make_project(
+            tmp_path, {"gone.md": withdrawn, "other.md": other}, config={"plugins": plugins}
+        )
+    )
+    notice = _page(site, "case-studies/gone")
+    assert "This case study has been withdrawn" in notice
+    assert "The scheme asked us to." in notice
+    assert "search:" not in notice
+    for url in (
+        "case-studies",
+        "principles/valuing-people",
+        "ladder/co-design",
+        "evidence-map",
+        "case-studies/other",
+    ):
+        assert "case-studies/gone/" not in _page(site, url), url
+    assert 'href="../../principles/valuing-people/#rung-co-design" ' not in _page(
+        site, "evidence-map"
+    )
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "A minimal case study" not in index
+    assert "Another case study" in index

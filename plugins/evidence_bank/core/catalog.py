@@ -32,8 +32,13 @@ class Catalog:
 
     vocabulary: Vocabulary
     case_studies: tuple[CaseStudy, ...]
+    """Published case studies: every index, export and search lists these, and only these."""
+    withdrawn: tuple[CaseStudy, ...]
+    """Withdrawn case studies: each keeps its page as a notice, and its id, and nothing else."""
     by_slug: dict[str, CaseStudy]
+    """Every case study by slug, withdrawn ones included."""
     by_id: dict[str, CaseStudy]
+    """Every case study by id, withdrawn ones included (ids are never reused)."""
     by_principle: dict[str, tuple[CaseStudy, ...]]
     """Every principle slug, in vocabulary order, even when no case study shows it."""
     by_rung: dict[str, tuple[CaseStudy, ...]]
@@ -176,7 +181,8 @@ def _collisions(studies: list[CaseStudy], id_lines: dict[str, int]) -> Iterable[
 
 def build(studies: Iterable[CaseStudy], vocabulary: Vocabulary) -> Catalog:
     """Index validated case studies in one pass."""
-    ordered = tuple(sorted(studies, key=lambda s: s.sort_key, reverse=True))
+    everything = tuple(sorted(studies, key=lambda s: s.sort_key, reverse=True))
+    ordered = tuple(s for s in everything if not s.withdrawn)
     principles = vocabulary.slugs("principles")
     rungs = vocabulary.slugs("ladder")
     by_principle: dict[str, list[CaseStudy]] = {p: [] for p in principles}
@@ -196,8 +202,9 @@ def build(studies: Iterable[CaseStudy], vocabulary: Vocabulary) -> Catalog:
     return Catalog(
         vocabulary=vocabulary,
         case_studies=ordered,
-        by_slug={s.slug: s for s in ordered},
-        by_id={s.id: s for s in ordered},
+        withdrawn=tuple(s for s in everything if s.withdrawn),
+        by_slug={s.slug: s for s in everything},
+        by_id={s.id: s for s in everything},
         by_principle={k: tuple(v) for k, v in by_principle.items()},
         by_rung={k: tuple(v) for k, v in by_rung.items()},
         matrix={k: tuple(v) for k, v in matrix.items()},

@@ -31,7 +31,7 @@ class Text(Kind):
 
     max_length: int = 2000
     single_line: bool = False
-    """Titles and names: no line breaks and no markup characters (`<`, `>`, `{`, `}`)."""
+    """Titles and names: no line breaks and no markup characters (`<`, `>`)."""
 
     def describe(self) -> str:
         what = "a short line of plain text" if self.single_line else "plain text"
@@ -364,6 +364,62 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
         Date(),
         "When the case study was last checked against its sources.",
         example="2026-11-26",
+    ),
+    Field(
+        "consent",
+        Record(
+            (
+                Field(
+                    "status",
+                    Choice("consent_statuses"),
+                    "Whether consent was obtained, not needed because people acted in a public "
+                    "role, or not needed because nobody can be identified.",
+                    required=True,
+                    example="obtained",
+                ),
+                Field(
+                    "date",
+                    Date(),
+                    "When consent was recorded.",
+                    required=True,
+                    example="2026-11-20",
+                ),
+                _text(
+                    "reference",
+                    "Where the consent record is kept: a reference, never the form itself.",
+                    single_line=True,
+                    max_length=200,
+                    required=True,
+                    example="Engagement team consent log, entry 14",
+                ),
+            )
+        ),
+        "Consent for personal data in the case study. Unless the status is 'obtained' or "
+        "'not-needed-public-capacity', personal email addresses, UK phone numbers, NHS and "
+        "National Insurance numbers and full postcodes are refused.",
+    ),
+    Field(
+        "withdrawn",
+        Record(
+            (
+                Field(
+                    "date",
+                    Date(),
+                    "When the case study was withdrawn.",
+                    required=True,
+                    example="2027-03-01",
+                ),
+                _text(
+                    "reason",
+                    "Why, in one or two sentences readers will see.",
+                    required=True,
+                    max_length=500,
+                    example="The scheme asked us to withdraw it while it is reviewed.",
+                ),
+            )
+        ),
+        "Marks the case study as withdrawn: its address keeps a short notice, and it leaves "
+        "every list, export and search. Its id is never reused.",
     ),
     Field(
         "synthetic",

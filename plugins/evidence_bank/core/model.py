@@ -97,6 +97,15 @@ class CaseStudy:
     published: str | None = None
     last_reviewed: str | None = None
     synthetic: bool = False
+    consent: str | None = None
+    """Consent status slug, when the case study records consent."""
+    withdrawn_date: str | None = None
+    """When set, the case study is withdrawn: its page is a notice, and it leaves every index."""
+    withdrawn_reason: str | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_date is not None
 
     @property
     def url(self) -> str:

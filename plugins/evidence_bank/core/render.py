@@ -44,6 +44,9 @@ class GeneratedPage:
     src_uri: str
     """Path below `docs_dir` as if it were authored, such as `case-studies/daisy-hill.md`."""
     content: str
+    in_nav: bool = True
+    """False for the many pages that only their index page links to (case studies, principle
+    and rung pages): a sidebar listing every case study is quadratic in the number of pages."""
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
@@ -104,6 +107,15 @@ class Renderer:
         )
         for study in catalog.case_studies:
             yield self.case_study(study)
+        for study in catalog.withdrawn:
+            yield self.render(
+                f"case-studies/{study.slug}.md",
+                "withdrawn.md",
+                title=f"Withdrawn: {study.title}",
+                description=f"This case study was withdrawn on {study.withdrawn_date}.",
+                study=study,
+                meta={"search": {"exclude": True}},
+            )
         yield self.render(
             "principles/index.md",
             "principles.md",
@@ -198,7 +210,14 @@ class Renderer:
         )
 
     def render(
-        self, src_uri: str, template: str, *, title: str, description: str, **context: Any
+        self,
+        src_uri: str,
+        template: str,
+        *,
+        title: str,
+        description: str,
+        meta: dict[str, Any] | None = None,
+        **context: Any,
     ) -> GeneratedPage:
         here = page_url(src_uri, self.directory_urls)
         body = self.env.get_template(template).render(
@@ -211,9 +230,14 @@ class Renderer:
         )
         # Compat: Material prints `page.meta.title` and `page.meta.description` unescaped
         # (base.html, header.html), so the front matter carries them HTML-escaped.
-        meta = {"title": str(escape(title)), "description": str(escape(_one_line(description)))}
+        meta = {
+            **(meta or {}),
+            "title": str(escape(title)),
+            "description": str(escape(_one_line(description))),
+        }
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
-        return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}")
+        in_nav = src_uri.endswith("index.md") or "/" not in src_uri
+        return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}", in_nav)
 
     def _linker(self, here: str) -> Callable[[str], str]:
         def url(target: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import fields as f
+from . import safety
 from .frontmatter import FrontMatter, Path, Value, field_name
 from .model import (
     CaseStudy,
@@ -24,6 +25,9 @@ from .model import (
 )
 from .problems import Problem
 from .vocabulary import TERM_LISTS, Vocabulary, suggest
+
+MARKUP = re.compile(r"[<>]")
+"""Characters titles and names may not contain: they have no business there."""
 
 _BAD = object()  # A value that failed its check (its problem is already recorded).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -40,9 +44,35 @@ def validate(
     clean = checker.check(front.data, _TOP, ())
     if clean is not _BAD:
         checker.cross_checks(clean)
-    if checker.problems:
-        return checker.problems
+    problems = checker.problems
+    problems += safety.check_body(front.body, front.body_line, path)
+    consent = front.data.get("consent")
+    status = consent.get("status") if isinstance(consent, dict) else None
+    if status not in CONSENT_COVERS_PERSONAL_DATA:
+        texts = [
+            (field_name(where), front.line(where), text)
+            for where, text in _texts(front.data, ())
+            if where[:1] != ("consent",)
+        ]
+        texts.append(("body", front.body_line, front.body))
+        problems += safety.check_personal_data(texts, path)
+    if problems:
+        return problems
     return _build(clean, path, slug, front, vocabulary)
+
+
+CONSENT_COVERS_PERSONAL_DATA = frozenset({"obtained", "not-needed-public-capacity"})
+"""Consent statuses under which personal data may be published."""
+
+
+def _texts(value: Value, where: Path) -> list[tuple[Path, str]]:
+    if isinstance(value, str):
+        return [(where, value)]
+    if isinstance(value, list):
+        return [t for i, item in enumerate(value) for t in _texts(item, (*where, i))]
+    if isinstance(value, dict):
+        return [t for key, item in value.items() for t in _texts(item, (*where, key))]
+    return []
 
 
 class _Checker:
@@ -206,6 +236,12 @@ class _Checker:
             )
         if kind.single_line and "\n" in value:
             return self.report(where, "text over several lines", "one line of text")
+        if kind.single_line and MARKUP.search(value):
+            return self.report(
+                where,
+                f"the markup character {MARKUP.search(value).group(0)!r}",  # type: ignore[union-attr]
+                "plain text without '<' or '>' (titles and names are shown as they are)",
+            )
         return value
 
     def choice(self, value: str, vocabulary: str, where: Path) -> Any:
@@ -354,4 +390,7 @@ def _build(
         published=clean.get("published"),
         last_reviewed=clean.get("last_reviewed"),
         synthetic=bool(clean.get("synthetic", False)),
+        consent=clean.get("consent", {}).get("status"),
+        withdrawn_date=(clean.get("withdrawn") or {}).get("date"),
+        withdrawn_reason=(clean.get("withdrawn") or {}).get("reason"),
     )

@@ -27,6 +27,7 @@ TERM_LISTS: dict[str, str] = {
     "service_areas": "service area",
     "statuses": "status",
     "licences": "licence",
+    "consent_statuses": "consent status",
 }
 """Every list of terms the vocabulary file must have, with what one term of it is called."""
 

@@ -8,7 +8,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core import catalog as catalog_module
@@ -79,7 +79,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                     f"would be overwritten by the generated page {page.src_uri}"
                 )
                 continue
-            files.append(File.generated(config, page.src_uri, content=page.content))
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(
+                File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+            )
         if clashes:
             raise PluginError(
                 "Generated pages clash with authored files; rename or move the "
