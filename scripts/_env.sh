@@ -26,8 +26,8 @@ eb_setup() {
     }
   fi
   echo "Installing pinned packages from requirements.lock..." >&2
-  "$VENV/bin/python" -m pip install --quiet --require-hashes --no-deps -r "$ROOT/requirements.lock" >&2
-  "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$ROOT" >&2
+  "$VENV/bin/python" -m pip install --quiet --require-hashes --no-deps -r "$ROOT/requirements.lock" >&2 || return 1
+  "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$ROOT" >&2 || return 1
   echo "$want" > "$VENV/.installed"
 }
 

@@ -93,6 +93,56 @@ def load(
     return build(studies, vocabulary)
 
 
+def check_files(
+    paths: Iterable[Path],
+    vocabulary: Vocabulary,
+    *,
+    directory: Path,
+    root: Path,
+    allow_synthetic: bool = False,
+) -> tuple[int, list[Problem]]:
+    """Check only `paths` (a contributor's own files), with the rules `load` applies.
+
+    Ids must still be unique across the whole folder: other files' ids are found by a quick
+    scan of their `id:` lines rather than a full parse, so checking one file stays fast.
+    Returns how many files were checked and every problem.
+    """
+    problems: list[Problem] = []
+    studies: list[CaseStudy] = []
+    id_lines: dict[str, int] = {}
+    checked = {p.resolve() for p in paths}
+    for path in paths:
+        result = read_one(path, _shown(path, root), vocabulary, allow_synthetic=allow_synthetic)
+        if isinstance(result, list):
+            problems.extend(result)
+        else:
+            studies.append(result[0])
+            id_lines[result[0].path] = result[1]
+    others: dict[str, list[str]] = defaultdict(list)
+    if directory.is_dir():
+        for entry in sorted(directory.iterdir()):
+            if entry.resolve() not in checked and entry.suffix == ".md" and entry.is_file():
+                for found in _ID_LINE.findall(entry.read_bytes()[:MAX_ID_SCAN]):
+                    others[found.decode("utf-8", "replace")].append(_shown(entry, root))
+    for study in studies:
+        if study.id in others:
+            problems.append(
+                Problem(
+                    study.path,
+                    id_lines[study.path],
+                    "id",
+                    f"the id '{study.id}', which {', '.join(others[study.id])} also uses",
+                    "an id no other case study has ever used (ids are permanent)",
+                )
+            )
+    problems.extend(_collisions(studies, id_lines))
+    return len(checked), sorted(problems)
+
+
+_ID_LINE = re.compile(rb"(?m)^id:[ \t]*[\"']?(cs-[0-9]+)")
+MAX_ID_SCAN = 64 * 1024
+
+
 def read_one(
     entry: Path, shown: str, vocabulary: Vocabulary, *, allow_synthetic: bool = False
 ) -> tuple[CaseStudy, int] | list[Problem]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,9 @@ class CaseStudy:
     withdrawn_date: str | None = None
     """When set, the case study is withdrawn: its page is a notice, and it leaves every index."""
     withdrawn_reason: str | None = None
+    front_matter: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The validated front matter, typed (years as numbers, flags as booleans), in the author's
+    key order: what the JSON Schema describes and the open data publishes."""
 
     @property
     def withdrawn(self) -> bool:

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from . import fields
 from .catalog import Catalog
 from .model import CaseStudy
+from .schema import SCHEMA_PATH, json_schema_text
 from .vocabulary import Vocabulary
 
 NOT_REPORTED = "Not reported in the source."
@@ -61,7 +62,7 @@ def relative(from_url: str, to_url: str) -> str:
     """A link from the page at `from_url` to `to_url`, both relative to the site root."""
     base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
     target = posixpath.relpath(to_url or ".", base or ".")
-    if to_url.endswith("/") and not target.endswith("/"):
+    if (to_url.endswith("/") or not to_url) and not target.endswith("/"):
         target += "/"
     if target == "./":
         return "./"
@@ -72,11 +73,17 @@ class Renderer:
     """Renders every generated page of the bank."""
 
     def __init__(
-        self, catalog: Catalog, *, directory_urls: bool = True, templates_dir: Path | None = None
+        self,
+        catalog: Catalog,
+        *,
+        directory_urls: bool = True,
+        templates_dir: Path | None = None,
+        site_url: str = "",
     ) -> None:
         self.catalog = catalog
         self.vocabulary = catalog.vocabulary
         self.directory_urls = directory_urls
+        self.site_url = site_url
         search = [str(templates_dir)] if templates_dir else []
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([*search, str(TEMPLATES)]),
@@ -162,6 +169,7 @@ class Renderer:
             description="Every field a case study can have: what it means, what to write, "
             "and an example.",
             rows=format_rows(self.vocabulary),
+            schema_path=SCHEMA_PATH,
         )
 
     def block(self, name: str, src_uri: str) -> str:
@@ -197,6 +205,7 @@ class Renderer:
         return [
             ("downloads/co-design-checklist.md", checklist_markdown(self.vocabulary).encode()),
             ("downloads/co-design-checklist.csv", checklist_csv(self.vocabulary).encode()),
+            (SCHEMA_PATH, json_schema_text(self.vocabulary, self.site_url).encode()),
         ]
 
     def case_study(self, study: CaseStudy) -> GeneratedPage:

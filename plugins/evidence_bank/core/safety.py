@@ -17,8 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-
-import markdown
+from typing import Any
 
 from .problems import Problem
 
@@ -62,18 +61,28 @@ class _Reader(HTMLParser):
             self.found.append(("attribute", name))
 
 
-_converter = markdown.Markdown(extensions=list(EXTENSIONS))
+_converter: Any = None  # Built on first use: importing markdown costs ~30 ms at start-up.
+
+
+def _markdown() -> Any:
+    global _converter
+    if _converter is None:
+        import markdown
+
+        _converter = markdown.Markdown(extensions=list(EXTENSIONS))
+    return _converter
 
 
 def check_body(body: str, body_line: int, path: str) -> list[Problem]:
     """Every unsafe thing in a case study's markdown body."""
     if not _RISKY.search(body):
         return []
-    _converter.reset()
-    output = _converter.convert(body)
+    converter = _markdown()
+    converter.reset()
+    output = converter.convert(body)
     raw = [
         block
-        for block in _converter.htmlStash.rawHtmlBlocks
+        for block in converter.htmlStash.rawHtmlBlocks
         if isinstance(block, str) and not _ENTITY.match(block.strip())
     ]
     problems = []

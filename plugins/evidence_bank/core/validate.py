@@ -393,4 +393,5 @@ def _build(
         consent=clean.get("consent", {}).get("status"),
         withdrawn_date=(clean.get("withdrawn") or {}).get("date"),
         withdrawn_reason=(clean.get("withdrawn") or {}).get("reason"),
+        front_matter=clean,
     )

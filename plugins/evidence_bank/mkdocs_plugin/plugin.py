@@ -69,6 +69,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             self.catalog,
             directory_urls=config.use_directory_urls,
             templates_dir=self.templates_dir,
+            site_url=config.site_url or "",
         )
         clashes = []
         for page in renderer.pages():

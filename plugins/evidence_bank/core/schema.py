@@ -1,0 +1,87 @@
+"""The JSON Schema (draft 2020-12) of a case study's front matter, generated from the format.
+
+One source of truth: `fields.CASE_STUDY_FIELDS` and the vocabulary. The schema describes the
+front matter as the validator types it (years are numbers, `synthetic` is a boolean, dates are
+text), which is also what the open data publishes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import fields as f
+from .vocabulary import Vocabulary
+
+SCHEMA_PATH = "data/v1/case-study.schema.json"
+"""Where the schema is published, below the site root."""
+
+_DATE_FULL = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATE_PARTIAL = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+def json_schema(vocabulary: Vocabulary, base_url: str = "") -> dict[str, Any]:
+    """The schema as a mapping."""
+    top = _kind(f.Record(f.CASE_STUDY_FIELDS), vocabulary)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{base_url}{SCHEMA_PATH}",
+        "title": "Case study",
+        "description": "The front matter of a case study in the Co-production Evidence Bank. "
+        "Generated from the bank's case-study format and vocabulary.",
+        **top,
+    }
+
+
+def json_schema_text(vocabulary: Vocabulary, base_url: str = "") -> str:
+    """The schema as deterministic JSON text."""
+    return json.dumps(json_schema(vocabulary, base_url), indent=2, ensure_ascii=False) + "\n"
+
+
+def _kind(kind: f.Kind, vocabulary: Vocabulary) -> dict[str, Any]:
+    if isinstance(kind, f.Text):
+        schema: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": kind.max_length}
+        if kind.single_line:
+            schema["pattern"] = "^[^\\n<>]*$"
+        return schema
+    if isinstance(kind, f.Pattern):
+        return {"type": "string", "pattern": kind.regex}
+    if isinstance(kind, f.Choice):
+        return {"type": "string", "enum": list(vocabulary.slugs(kind.vocabulary))}
+    if isinstance(kind, f.Choices):
+        return {
+            "type": "array",
+            "items": {"type": "string", "enum": list(vocabulary.slugs(kind.vocabulary))},
+            "uniqueItems": True,
+            "minItems": kind.min_items,
+        }
+    if isinstance(kind, f.Date):
+        return {"type": "string", "pattern": _DATE_PARTIAL if kind.partial else _DATE_FULL}
+    if isinstance(kind, f.Year):
+        return {"type": "integer", "minimum": 1000, "maximum": 2999}
+    if isinstance(kind, f.Flag):
+        return {"type": "boolean"}
+    if isinstance(kind, f.Url):
+        return {"type": "string", "format": "uri", "pattern": "^https?://"}
+    if isinstance(kind, f.ListOf):
+        schema = {"type": "array", "items": _kind(kind.item, vocabulary)}
+        if kind.min_items:
+            schema["minItems"] = kind.min_items
+        return schema
+    if isinstance(kind, f.Record):
+        return {
+            "type": "object",
+            "properties": {
+                field.name: {"description": field.description, **_kind(field.kind, vocabulary)}
+                for field in kind.fields
+            },
+            "required": [field.name for field in kind.fields if field.required],
+            "additionalProperties": False,
+        }
+    if isinstance(kind, f.MapOf):
+        return {
+            "type": "object",
+            "propertyNames": {"enum": list(vocabulary.slugs(kind.vocabulary))},
+            "additionalProperties": _kind(kind.value, vocabulary),
+        }
+    raise AssertionError(f"unknown kind {kind!r}")  # pragma: no cover
