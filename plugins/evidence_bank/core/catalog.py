@@ -119,11 +119,9 @@ def check_files(
             studies.append(result[0])
             id_lines[result[0].path] = result[1]
     others: dict[str, list[str]] = defaultdict(list)
-    if directory.is_dir():
-        for entry in sorted(directory.iterdir()):
-            if entry.resolve() not in checked and entry.suffix == ".md" and entry.is_file():
-                for found in _ID_LINE.findall(entry.read_bytes()[:MAX_ID_SCAN]):
-                    others[found.decode("utf-8", "replace")].append(_shown(entry, root))
+    for found, entry in scan_ids(directory):
+        if entry.resolve() not in checked:
+            others[found].append(_shown(entry, root))
     for study in studies:
         if study.id in others:
             problems.append(
@@ -141,6 +139,18 @@ def check_files(
 
 _ID_LINE = re.compile(rb"(?m)^id:[ \t]*[\"']?(cs-[0-9]+)")
 MAX_ID_SCAN = 64 * 1024
+
+
+def scan_ids(directory: Path) -> list[tuple[str, Path]]:
+    """Every (id, file) in `directory`, read quickly from `id:` lines without a full parse."""
+    found: list[tuple[str, Path]] = []
+    if directory.is_dir():
+        for entry in sorted(directory.iterdir()):
+            if entry.is_file():
+                found += [
+                    (m.decode(), entry) for m in _ID_LINE.findall(entry.read_bytes()[:MAX_ID_SCAN])
+                ]
+    return found
 
 
 def read_one(

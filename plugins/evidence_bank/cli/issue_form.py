@@ -1,0 +1,98 @@
+"""The "Propose a case study" issue form: regenerate it, or turn a submitted one into a file.
+
+./scripts/issue-form                      rewrite .github/ISSUE_TEMPLATE/propose-a-case-study.yml
+./scripts/issue-to-case-study [--write]   read a submitted form's body (from --body-file, the
+                                          ISSUE_BODY environment variable, or standard input)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..core import catalog, issue_form, scaffold, vocabulary
+
+FORM = Path(".github") / "ISSUE_TEMPLATE" / "propose-a-case-study.yml"
+
+
+def write_form(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(
+        prog="./scripts/issue-form", description=f"Regenerate {FORM} from the format."
+    ).parse_args(argv)
+    root = Path(os.environ.get("EB_ROOT", "."))
+    target = root / FORM
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        issue_form.form_yaml(vocabulary.load(vocabulary.default_path())), encoding="utf-8"
+    )
+    print(f"Wrote {FORM}")
+    return 0
+
+
+def convert(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="./scripts/issue-to-case-study",
+        description="Turn a submitted 'Propose a case study' issue into a case-study file.",
+    )
+    parser.add_argument(
+        "--body-file", type=Path, help="the issue body (default: $ISSUE_BODY or standard input)"
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=Path(os.environ.get("EB_ROOT", ".")) / "case_studies",
+        help="the case-studies folder",
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="write the file into the folder (default: print it)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="markdown prints a reply to post on the issue",
+    )
+    args = parser.parse_args(argv)
+    if args.body_file:
+        body = args.body_file.read_text(encoding="utf-8")
+    elif "ISSUE_BODY" in os.environ:
+        body = os.environ["ISSUE_BODY"]
+    else:
+        body = sys.stdin.read()
+    vocab = vocabulary.load(vocabulary.default_path())
+    taken = {entry.stem for entry in args.dir.iterdir()} if args.dir.is_dir() else set()
+    new_id = scaffold.next_free_id(args.dir, [found for found, _ in catalog.scan_ids(args.dir)])
+    proposal = issue_form.to_case_study(body, vocab, new_id=new_id, taken_slugs=taken)
+    target = args.dir / f"{proposal.slug}.md"
+    if args.format == "markdown":
+        print(_reply(proposal, target))
+    elif proposal.text is not None and not args.write:
+        print(proposal.text, end="")
+    for problem in proposal.problems if args.format == "text" else ():
+        print(f"problem: {problem}", file=sys.stderr)
+    if proposal.text is None:
+        return 1
+    if args.write:
+        target.write_text(proposal.text, encoding="utf-8")
+        if args.format == "text":
+            print(f"Wrote {target} ({new_id}).", file=sys.stderr)
+    return 0
+
+
+def _reply(proposal: issue_form.Proposal, target: Path) -> str:
+    lines = []
+    if proposal.text is None:
+        lines.append("Thank you. We could not make a case study from this proposal yet:")
+    else:
+        lines.append(f"Thank you. This proposal makes a valid case study, `{target.name}`.")
+        if proposal.problems:
+            lines.append("")
+            lines.append("Some answers could not be used. Please edit the issue to fix them:")
+    lines += [f"- {problem}" for problem in proposal.problems]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(convert() if sys.argv[1:2] != ["form"] else write_form(sys.argv[2:]))

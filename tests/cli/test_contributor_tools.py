@@ -1,0 +1,236 @@
+"""The contributor tools: the scaffolder, the issue form and its converter, preview."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from evidence_bank.cli import new_case_study
+from evidence_bank.core import catalog, fields, frontmatter, issue_form, scaffold, validate
+from evidence_bank.core import vocabulary as vocabulary_module
+
+from tests.helpers import MINIMAL, ROOT, VOCABULARY
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def vocab() -> vocabulary_module.Vocabulary:
+    return vocabulary_module.load(VOCABULARY)
+
+
+def _valid(text: str, slug: str, vocab: vocabulary_module.Vocabulary) -> object:
+    front = frontmatter.read(text.encode(), f"{slug}.md")
+    assert isinstance(front, frontmatter.FrontMatter), front
+    return validate.validate(front, f"{slug}.md", slug, vocab)
+
+
+# -- ids and the scaffolder -------------------------------------------------------------------
+
+
+def test_next_free_id_never_reuses_one(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(MINIMAL.replace("cs-0100", "cs-0007"))
+    withdrawn = MINIMAL.replace("cs-0100", "cs-0012").replace(
+        "---\n\nThe", "withdrawn:\n  date: 2026-01-01\n  reason: Asked.\n---\n\nThe"
+    )
+    (tmp_path / "gone.md").write_text(withdrawn)
+    assert scaffold.next_free_id(tmp_path) == "cs-0013"
+    assert scaffold.next_free_id(tmp_path, reserved=["cs-0040"]) == "cs-0041"
+    assert scaffold.next_free_id(tmp_path / "empty") == "cs-0001"
+
+
+def test_scaffold_is_valid_and_documents_every_optional_field(
+    vocab: vocabulary_module.Vocabulary,
+) -> None:
+    text = scaffold.scaffold(
+        vocab,
+        id="cs-0042",
+        title="Recovery: a new start",
+        summary="A summary.",
+        rung="co-design",
+        principles=["valuing-people"],
+    )
+    study = _valid(text, "recovery", vocab)
+    assert not isinstance(study, list), study
+    for field in fields.CASE_STUDY_FIELDS:
+        if field.name != "synthetic":
+            assert f"\n{field.name}:" in text or f"\n# {field.name}:" in text, field.name
+    assert "#   Allowed: england, northern-ireland" in text
+
+
+def test_new_case_study_writes_a_valid_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vocab: vocabulary_module.Vocabulary
+) -> None:
+    monkeypatch.setenv("EB_ROOT", str(ROOT))
+    answers = iter(
+        [
+            "Café for all",
+            "People ran a café together.",
+            "codesign",
+            "co-design",
+            "valuing-people, cross-boundary-working",
+        ]
+    )
+
+    def ask(prompt: str) -> str:
+        return next(answers)
+
+    with pytest.raises(SystemExit):  # 'codesign' is refused with a did-you-mean
+        new_case_study.main(
+            [
+                "--dir",
+                str(tmp_path),
+                "--rung",
+                "codesign",
+                "--title",
+                "x",
+                "--summary",
+                "y",
+                "--principles",
+                "valuing-people",
+            ],
+            ask=ask,
+        )
+    answers = iter(
+        [
+            "Café for all",
+            "People ran a café together.",
+            "co-design",
+            "valuing-people, cross-boundary-working",
+        ]
+    )
+    assert new_case_study.main(["--dir", str(tmp_path)], ask=ask) == 0
+    written = tmp_path / "cafe-for-all.md"
+    study = _valid(written.read_text(), "cafe-for-all", vocab)
+    assert not isinstance(study, list), study
+    published = {found for found, _ in catalog.scan_ids(ROOT / "case_studies")}
+    assert study.id not in published  # a draft elsewhere still gets a fresh id
+    assert study.principles == ("valuing-people", "cross-boundary-working")
+
+
+# -- the issue form ---------------------------------------------------------------------------
+
+
+def test_committed_issue_form_is_generated_from_the_format(
+    vocab: vocabulary_module.Vocabulary,
+) -> None:
+    committed = ROOT / ".github" / "ISSUE_TEMPLATE" / "propose-a-case-study.yml"
+    assert committed.read_text(encoding="utf-8") == issue_form.form_yaml(vocab), (
+        "run ./scripts/issue-form"
+    )
+
+
+def test_issue_form_passes_githubs_schema() -> None:
+    result = subprocess.run(
+        [
+            str(Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-issue-forms",
+            str(ROOT / ".github" / "ISSUE_TEMPLATE" / "propose-a-case-study.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_submitted_form_becomes_a_valid_case_study(vocab: vocabulary_module.Vocabulary) -> None:
+    body = (FIXTURES / "issue-valid.md").read_text(encoding="utf-8")
+    proposal = issue_form.to_case_study(body, vocab, new_id="cs-0099")
+    assert proposal.problems == []
+    assert proposal.slug == "example-town-peer-support-cafe"
+    assert proposal.text is not None
+    study = _valid(proposal.text, proposal.slug, vocab)
+    assert not isinstance(study, list), study
+    assert study.id == "cs-0099"
+    assert study.rung == "co-design"
+    assert study.principles == (
+        "valuing-people",
+        "reciprocal-recognition",
+        "cross-boundary-working",
+    )
+    assert study.organisations == ("Example Town Council", "Example Mind")
+    assert study.period_start == "2024-03" and study.period_end is None
+    assert [s.step for s in study.pathway] == ["build-the-team", "co-design-the-solution"]
+    assert [(r.role, r.members) for r in study.group][1] == (
+        "expertise",
+        ("Peer hosts", "Mental health nurse"),
+    )
+    assert [(a.item, a.who, a.outcomes) for a in study.checklist] == [
+        ("pre-engagement", "40 café users", "Evening opening was added.")
+    ]
+    assert study.sources[0].year == 2025 and study.sources[1].url is None
+    assert "## What happened" in study.body
+
+
+def test_answers_that_cannot_be_used_are_listed_and_left_out(
+    vocab: vocabulary_module.Vocabulary,
+) -> None:
+    body = (FIXTURES / "issue-problems.md").read_text(encoding="utf-8")
+    proposal = issue_form.to_case_study(
+        body, vocab, new_id="cs-0099", taken_slugs={"example-town-peer-support-cafe"}
+    )
+    assert proposal.slug == "example-town-peer-support-cafe-2"
+    assert proposal.text is not None
+    study = _valid(proposal.text, proposal.slug, vocab)
+    assert not isinstance(study, list), study
+    joined = "\n".join(proposal.problems)
+    assert "UK nation: 'Atlantis' is not one of the options." in joined
+    assert "Sources, line 1: the year 'last year'" in joined
+    assert "Sources, line 2: no title" in joined
+    assert "Left out 'period' because of period.end" in joined
+    assert "Left out 'place' because of place: a UK phone number" in joined
+    assert "The story: raw HTML ('<script>')" in joined
+    assert study.nation is None and study.place is None and study.body.strip() == ""
+
+
+def test_a_form_missing_required_answers_makes_no_file(vocab: vocabulary_module.Vocabulary) -> None:
+    proposal = issue_form.to_case_study("### Title\n\nOnly a title", vocab, new_id="cs-0099")
+    assert proposal.text is None
+    assert any("summary" in problem for problem in proposal.problems)
+
+
+def test_the_script_writes_the_file_and_replies_in_markdown(tmp_path: Path) -> None:
+    env = {**os.environ, "ISSUE_BODY": (FIXTURES / "issue-problems.md").read_text("utf-8")}
+    result = subprocess.run(
+        [
+            str(ROOT / "scripts" / "issue-to-case-study"),
+            "--dir",
+            str(tmp_path),
+            "--write",
+            "--format",
+            "markdown",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "Thank you. This proposal makes a valid case study, `example-town-peer-support-cafe.md`."
+    )
+    assert "- UK nation: 'Atlantis' is not one of the options." in result.stdout
+    assert (tmp_path / "example-town-peer-support-cafe.md").is_file()
+
+
+def test_preview_checks_the_file_first(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.md"
+    draft.write_text(MINIMAL.replace("rung: co-design", "rung: codesign"))
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "preview"), str(draft)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "rung: an unknown rung" in result.stderr
+    draft.write_text(MINIMAL.replace("cs-0100", "cs-9999"))
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "preview"), str(draft), "--check-only"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Your case study: http://127.0.0.1:8000/case-studies/draft/\n"
