@@ -129,6 +129,7 @@ def test_every_case_study_cites_a_source_with_a_url_or_a_seed_title(bank: catalo
 NO_SOURCES = {
     "content/about/privacy.md": "describes how this website itself handles data; no source",
 }
+"""Pages that draw on no document, with the reason. (contributing.md says so in its Sources.)"""
 """Pages that draw on no document, with the reason."""
 
 

