@@ -672,6 +672,22 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int, str, str]] = [
         "withdrawn.reason",
         "required field 'reason'",
     ),
+    (
+        "reserved first character",
+        {"a.md": _required(title="@home care")},
+        "a.md",
+        3,
+        "title",
+        "a character YAML reserves",
+    ),
+    (
+        "control character in the YAML",
+        {"a.md": case_study("place: Bol\x01ton\n")},
+        "a.md",
+        7,
+        "front matter",
+        "control character (U+0001)",
+    ),
 ]
 
 

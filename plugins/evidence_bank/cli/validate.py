@@ -72,9 +72,9 @@ def main(argv: list[str] | None = None) -> int:
                 allow_synthetic=args.allow_synthetic,
             )
         else:
-            checked = sum(1 for _ in args.dir.iterdir()) if args.dir.is_dir() else 0
-            problems = []
-            catalog.load(args.dir, vocab, root=root, allow_synthetic=args.allow_synthetic)
+            checked, problems = catalog.check_folder(
+                args.dir, vocab, root=root, allow_synthetic=args.allow_synthetic
+            )
     except ProblemsError as error:
         problems = error.problems
     _print(problems, checked, args.format)

@@ -21,16 +21,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import NoReturn, TypeAlias
 
 import yaml
 
-from .problems import Problem
+# libyaml's C parser and composer (in every PyYAML wheel we pin) are about ten times faster than
+# the pure-Python ones, with the same events and nodes.
+from yaml import CSafeLoader as _Loader
+from yaml._yaml import CParser as _CParser
 
-try:  # The C parser is about ten times faster; its events are the same.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - libyaml is in every wheel we pin
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from .problems import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
 """A case-study file larger than this is refused (a real one is well under 100 KB)."""
@@ -173,9 +173,24 @@ def read_yaml(
 
     `first_line` is the file line that `source` starts on, so that problems name file lines.
     """
-    reader = _EventReader(path, source, first_line)
+    reader_class = _EventReader if _has_markers(source) else _NodeReader
+    reader = reader_class(path, source, first_line)
     result = reader.run()
     return result if isinstance(result, list) else (result, reader.lines)
+
+
+_MARKERS = re.compile(r"(?:^|[\s\[\{,])[&*!]|^(?:%|---|\.\.\.)", re.MULTILINE)
+"""Characters that could start an anchor, alias, tag, directive or document marker. Sources
+with none (almost all) take the fast path; the rest are read event by event, which reports each
+of these exactly."""
+
+
+def _has_markers(source: str) -> bool:
+    # Substring tests first: they are much faster than the pattern, and usually enough.
+    if "&" in source or "*" in source or "!" in source:
+        return bool(_MARKERS.search(source))
+    text = "\n" + source
+    return "\n%" in text or "\n---" in text or "\n..." in text
 
 
 def _quote(text: str, limit: int = 40) -> str:
@@ -205,16 +220,8 @@ class _EventReader:
             root = self._document(events)
         except yaml.MarkedYAMLError as error:
             return [self._syntax_problem(error)]
-        except yaml.YAMLError as error:  # pragma: no cover - every parser error has a mark
-            return [
-                Problem(
-                    self.path,
-                    self.first_line,
-                    "front matter",
-                    f"YAML that cannot be read ({error})",
-                    "valid YAML front matter",
-                )
-            ]
+        except yaml.YAMLError as error:
+            return [self._unreadable(error)]
         except _Stop:
             return self.problems
         if self.problems:
@@ -364,12 +371,34 @@ class _EventReader:
 
     # -- reporting ---------------------------------------------------------------------------
 
-    def _line(self, event: yaml.Event) -> int:
+    def _line(self, event: yaml.Event | yaml.Node) -> int:
         return int(getattr(event.start_mark, "line", 0)) + self.first_line  # marks are 0-based
 
-    def _stop(self, line: int, fld: str, found: str, expected: str) -> None:
+    def _stop(self, line: int, fld: str, found: str, expected: str) -> NoReturn:
         self.problems.append(Problem(self.path, line, fld, found, expected))
         raise _Stop
+
+    def _unreadable(self, error: yaml.YAMLError) -> Problem:
+        """A reader error: a character YAML does not allow (it has a position, not a mark)."""
+        position = getattr(error, "position", 0)
+        line = self.source.count("\n", 0, position) + self.first_line
+        if isinstance(error, yaml.reader.ReaderError):
+            return Problem(
+                self.path,
+                line,
+                "front matter",
+                f"an invisible control character (U+{error.character:04X})"
+                if isinstance(error.character, int)
+                else "a character YAML refuses",
+                "plain text (retype the line)",
+            )
+        return Problem(
+            self.path,
+            line,
+            "front matter",  # pragma: no cover - no such error seen
+            f"YAML that cannot be read ({error})",
+            "valid YAML front matter",
+        )
 
     def _syntax_problem(self, error: yaml.MarkedYAMLError) -> Problem:
         mark = error.problem_mark or error.context_mark
@@ -386,6 +415,137 @@ class _EventReader:
         problem = (error.problem or "").strip()
         found, expected = _explain(problem, text)
         return Problem(self.path, line, fld, found, expected)
+
+
+_IMPLICIT = "!evidence-bank:implicit"
+
+
+class _ImplicitTags:
+    """A resolver that types nothing: every node without an explicit tag gets `_IMPLICIT`."""
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: object, value: object, implicit: object) -> str:
+        return _IMPLICIT
+
+
+class _Composer(_CParser, _ImplicitTags):
+    """libyaml's parser and composer, in C, with no implicit typing."""
+
+
+class _NodeReader(_EventReader):
+    """The fast path: libyaml composes the node tree in C and this walks it with the same rules
+    and messages as the event reader. Used only for sources without `_MARKERS`."""
+
+    def run(self) -> dict[str, Value] | list[Problem]:
+        try:
+            root = _Composer(self.source).get_single_node()
+        except yaml.MarkedYAMLError as error:
+            return [self._syntax_problem(error)]
+        except yaml.YAMLError as error:
+            return [self._unreadable(error)]
+        try:
+            if root is None:
+                self._stop(
+                    self.first_line,
+                    "front matter",
+                    "an empty front matter",
+                    "at least the fields id, title, summary, rung and principles",
+                )
+            if not isinstance(root, yaml.MappingNode):
+                if isinstance(root, yaml.ScalarNode) and root.value in _NULLS and not root.style:
+                    self._stop(
+                        self.first_line,
+                        "front matter",
+                        "an empty front matter",
+                        "at least the fields id, title, summary, rung and principles",
+                    )
+                self._stop(
+                    self._line(root),
+                    "front matter",
+                    f"{_describe_node(root)} at the top",
+                    "a list of 'field: value' lines, such as 'title: My case study'",
+                )
+            self.lines[()] = self._line(root)
+            data = self._node_mapping(root, (), 1)
+        except _Stop:
+            return self.problems
+        return self.problems or data
+
+    def _node(self, node: yaml.Node, path: Path, depth: int) -> Value:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self._stop(
+                self._line(node),
+                field_name(path),
+                f"more than {MAX_NODES:,} values",
+                "a front matter of ordinary size",
+            )
+        if depth > MAX_DEPTH:
+            self._stop(
+                self._line(node),
+                field_name(path),
+                f"lists or fields nested more than {MAX_DEPTH} levels deep",
+                "the nesting the case-study format describes",
+            )
+        if node.tag != _IMPLICIT:  # pragma: no cover - `_MARKERS` sends tags to the event reader
+            self._stop(
+                self._line(node),
+                field_name(path),
+                f"a YAML tag ('{node.tag}')",
+                "a plain value without a '!' tag",
+            )
+        self.lines[path] = self._line(node)
+        if isinstance(node, yaml.ScalarNode):
+            if not node.style and node.value in _NULLS:
+                return None
+            return str(node.value)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._node(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
+        return self._node_mapping(node, path, depth)
+
+    def _node_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Value]:
+        result: dict[str, Value] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = self._line(key_node)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _IMPLICIT:
+                self._stop(
+                    line,
+                    field_name(path),
+                    f"{_describe_node(key_node)} used as a field name",
+                    "a plain field name such as 'title'",
+                )
+            key = str(key_node.value)
+            if key in first_line:
+                self._node(value_node, (*path, f"{key}#dup{line}"), depth + 1)
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        line,
+                        field_name((*path, key)),
+                        f"a second '{key}' field (the first is at line {first_line[key]})",
+                        "each field once; delete or merge one of them",
+                    )
+                )
+                continue
+            first_line[key] = line
+            result[key] = self._node(value_node, (*path, key), depth + 1)
+            self.lines[(*path, key)] = line
+        return result
+
+
+def _describe_node(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a group of fields"
+    return f"the text {_quote(str(node.value))}"
 
 
 def _until(events: Iterator[yaml.Event], end: type[yaml.Event]) -> Iterator[yaml.Event]:
@@ -440,7 +600,7 @@ def _explain(problem: str, text: str) -> tuple[str, str]:
         return ("an invisible control character", "plain text (retype the line)")
     if "found character" in problem and "cannot start any token" in problem:
         return (
-            f"a value starting with a character YAML reserves ({problem.split(chr(39))[1]!r})",
+            "a value starting with a character YAML reserves, such as '@' or '`'",
             "text starting with '@', '`', '%' or '!' to be in quotes",
         )
     if "expected <document start>" in problem:

@@ -12,9 +12,10 @@ the result, so code spans and code blocks (where `<b>` is just text) are never m
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -24,8 +25,22 @@ from .problems import Problem
 EXTENSIONS = ("toc", "attr_list", "tables", "footnotes", "admonition")
 """The markdown extensions of the site (mkdocs.yml), so the check sees what the site renders."""
 
-_RISKY = re.compile(r"[<{&]|s\s*c\s*r\s*i\s*p\s*t|d\s*a\s*t\s*a\s*:", re.IGNORECASE)
-"""A body with none of these cannot hold HTML, attributes or script links: no need to render."""
+_LINK_TARGET = re.compile(r"\]\(\s*([^)]*)|^[ ]{0,3}\[[^\]]+\]:\s*(\S+)", re.MULTILINE)
+"""Inline link and image targets, and reference definitions: where markdown puts addresses."""
+
+
+def _needs_rendering(body: str) -> bool:
+    """Whether the body could hold HTML, attributes or a script address. Without '<', '{' or
+    '&' there is no HTML, no attribute list, no autolink and no entity; then only a link target
+    can carry a script address, and those are read directly."""
+    if "<" in body or "{" in body or "&" in body:
+        return True
+    for match in _LINK_TARGET.finditer(body):
+        target = re.sub(r"[\x00-\x20]", "", match.group(1) or match.group(2) or "").lower()
+        if target.startswith(_BAD_SCHEMES):
+            return True
+    return False
+
 
 _ENTITY = re.compile(r"^&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);$")
 _BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
@@ -61,6 +76,9 @@ class _Reader(HTMLParser):
             self.found.append(("attribute", name))
 
 
+Where = tuple[str | int, ...]
+"""A value's path in the front matter, such as ("sources", 0, "title")."""
+
 _converter: Any = None  # Built on first use: importing markdown costs ~30 ms at start-up.
 
 
@@ -75,7 +93,7 @@ def _markdown() -> Any:
 
 def check_body(body: str, body_line: int, path: str) -> list[Problem]:
     """Every unsafe thing in a case study's markdown body."""
-    if not _RISKY.search(body):
+    if not _needs_rendering(body):
         return []
     converter = _markdown()
     converter.reset()
@@ -195,6 +213,8 @@ _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][ABD-HJLNP-UW-
 class Finding:
     kind: str
     text: str
+    start: int = 0
+    """Where the finding starts in the text searched."""
 
 
 def _nhs_number_valid(digits: str) -> bool:
@@ -204,46 +224,72 @@ def _nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+# Cheap tests first (patterns that start with a character set are scanned fast): NHS and phone
+# numbers hold nine or more digits with small gaps (a date holds eight); a National Insurance
+# number holds six digits with at most spaces between; a full postcode holds a digit followed by
+# two capitals.
+_NINE_DIGITS = re.compile(r"[0-9](?:[ ()-]{0,2}[0-9]){8}")
+_SIX_DIGITS = re.compile(r"[0-9](?: ?[0-9]){5}")
+_INWARD_CODE = re.compile(r"[0-9][A-Z]{2}")
+
+
 def find_personal_data(text: str) -> Iterator[Finding]:
-    """Personal data in one piece of text."""
-    for match in _EMAIL.finditer(text):
-        local = match.group(0).split("@", 1)[0].lower()
-        parts = set(re.split(r"[._+-]", local)) | {local}
-        if not parts & ROLE_MAILBOXES:
-            yield Finding("a personal email address", match.group(0))
-    nhs_spans = []
-    for match in _NHS.finditer(text):
-        digits = "".join(match.groups())
-        if _nhs_number_valid(digits):
-            nhs_spans.append(match.span())
-            yield Finding("an NHS number", match.group(0))
-    for match in _PHONE.finditer(text):
-        if any(s <= match.start() < e for s, e in nhs_spans):
-            continue
-        digits = re.sub(r"\D", "", match.group(0))
-        if len(digits) >= 10:
-            yield Finding("a UK phone number", match.group(0).strip())
-    for match in _NINO.finditer(text):
-        yield Finding("a National Insurance number", match.group(0))
-    for match in _POSTCODE.finditer(text):
-        yield Finding("a full postcode", match.group(0))
+    """Personal data in a piece of text, in the order of the kinds below.
+
+    Each pattern runs once over the whole text, and only when a cheap test shows it could match:
+    most case studies hold no '@' and no long run of digits.
+    """
+    if "@" in text:
+        for match in _EMAIL.finditer(text):
+            local = match.group(0).split("@", 1)[0].lower()
+            parts = set(re.split(r"[._+-]", local)) | {local}
+            if not parts & ROLE_MAILBOXES:
+                yield Finding("a personal email address", match.group(0), match.start())
+    if _NINE_DIGITS.search(text):
+        nhs_spans = []
+        for match in _NHS.finditer(text):
+            if _nhs_number_valid("".join(match.groups())):
+                nhs_spans.append(match.span())
+                yield Finding("an NHS number", match.group(0), match.start())
+        for match in _PHONE.finditer(text):
+            if any(s <= match.start() < e for s, e in nhs_spans):
+                continue
+            if len(re.sub(r"\D", "", match.group(0))) >= 10:
+                yield Finding("a UK phone number", match.group(0).strip(), match.start())
+    if _SIX_DIGITS.search(text):
+        for match in _NINO.finditer(text):
+            yield Finding("a National Insurance number", match.group(0), match.start())
+    if _INWARD_CODE.search(text):
+        for match in _POSTCODE.finditer(text):
+            yield Finding("a full postcode", match.group(0), match.start())
 
 
-def check_personal_data(texts: Iterable[tuple[str, int, str]], path: str) -> list[Problem]:
-    """Personal data in (field, line, text) triples; the caller skips this when consent is
-    recorded."""
+def check_personal_data(
+    texts: list[tuple[Where, str]], path: str, locate: Callable[[Where], tuple[str, int]]
+) -> list[Problem]:
+    """Personal data in (where, text) pairs; `locate` names the field and line of a `where`
+    (only called for a finding). The caller skips this when consent is recorded. All texts are
+    searched as one string, then each finding is traced back to its text."""
+    starts = []
+    offset = 0
+    for _, text in texts:
+        starts.append(offset)
+        offset += len(text) + 3
+    whole = "\n\x00\n".join(text for _, text in texts)  # NUL never occurs in text
     problems = []
-    for field, line, text in texts:
-        for finding in find_personal_data(text):
-            offset = text[: text.find(finding.text)].count("\n") if field == "body" else 0
-            problems.append(
-                Problem(
-                    path,
-                    line + offset,
-                    field,
-                    f"{finding.kind} ({finding.text!r})",
-                    "no personal data: remove it, or record the person's consent in 'consent' "
-                    "(an organisation's role address such as enquiries@ is fine)",
-                )
+    for finding in find_personal_data(whole):
+        index = bisect.bisect_right(starts, finding.start) - 1
+        field, line = locate(texts[index][0])
+        if field == "body":  # In the story, count lines; a field is reported at its key.
+            line += whole.count("\n", starts[index], finding.start)
+        problems.append(
+            Problem(
+                path,
+                line,
+                field,
+                f"{finding.kind} ({finding.text!r})",
+                "no personal data: remove it, or record the person's consent in 'consent' "
+                "(an organisation's role address such as enquiries@ is fine)",
             )
-    return problems
+        )
+    return sorted(problems)

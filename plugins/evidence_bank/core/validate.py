@@ -48,14 +48,21 @@ def validate(
     problems += safety.check_body(front.body, front.body_line, path)
     consent = front.data.get("consent")
     status = consent.get("status") if isinstance(consent, dict) else None
+    status = status if isinstance(status, str) else None
     if status not in CONSENT_COVERS_PERSONAL_DATA:
         texts = [
-            (field_name(where), front.line(where), text)
-            for where, text in _texts(front.data, ())
-            if where[:1] != ("consent",)
+            (where, text) for where, text in _texts(front.data, ()) if where[:1] != ("consent",)
         ]
-        texts.append(("body", front.body_line, front.body))
-        problems += safety.check_personal_data(texts, path)
+        texts.append((("body",), front.body))
+        problems += safety.check_personal_data(
+            texts,
+            path,
+            lambda where: (
+                (field_name(where), front.line(where))
+                if where != ("body",)
+                else ("body", front.body_line)
+            ),
+        )
     if problems:
         return problems
     return _build(clean, path, slug, front, vocabulary)
@@ -227,7 +234,7 @@ class _Checker:
                 f"{len(value):,} characters",
                 f"at most {kind.max_length:,} characters; shorten it or move detail to the story",
             )
-        control = _CONTROL.search(value)
+        control = None if value.isprintable() else _CONTROL.search(value)
         if control:
             return self.report(
                 where,

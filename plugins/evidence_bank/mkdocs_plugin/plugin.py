@@ -12,6 +12,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core import catalog as catalog_module
+from ..core import sanitise
 from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.problems import ProblemsError
@@ -29,12 +30,14 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
         self.renderer: Renderer | None = None
+        self.sanitised: set[str] = set()
         self.root = Path.cwd()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Reset per-build state: the plugin object lives across `mkdocs serve` rebuilds.
         self.catalog = None
         self.renderer = None
+        self.sanitised = set()
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return config
 
@@ -80,6 +83,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                     f"would be overwritten by the generated page {page.src_uri}"
                 )
                 continue
+            if page.src_uri.startswith("case-studies/") and page.src_uri != "case-studies/index.md":
+                self.sanitised.add(page.src_uri)
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
                 File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
@@ -108,6 +113,14 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 ", ".join(BLOCKS),
             )
         return expanded
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        # Defence in depth for contributed content; a set lookup per page.
+        if page.file.src_uri in self.sanitised:
+            return sanitise.clean(html)
+        return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.renderer is None:

@@ -1,0 +1,51 @@
+"""Synthetic case studies: deterministic, valid, marked, and kept out of the published folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from evidence_bank.core import catalog, synthetic, vocabulary
+from evidence_bank.core.problems import ProblemsError
+
+from tests.helpers import VOCABULARY
+
+VOCAB = vocabulary.load(VOCABULARY)
+
+
+def test_deterministic_and_varied() -> None:
+    assert synthetic.case_study(7, VOCAB) == synthetic.case_study(7, VOCAB)
+    assert synthetic.case_study(7, VOCAB) != synthetic.case_study(8, VOCAB)
+    assert synthetic.case_study(7, VOCAB, seed=1) != synthetic.case_study(7, VOCAB)
+
+
+def test_valid_complete_and_marked(tmp_path: Path) -> None:
+    synthetic.write_bank(30, tmp_path, VOCAB)
+    bank = catalog.load(tmp_path, VOCAB, allow_synthetic=True)
+    assert len(bank.case_studies) == 30
+    for study in bank.case_studies:
+        assert study.synthetic
+        assert len(study.pathway) == 6 and len(study.checklist) == 10
+        assert 600 <= len(study.body.split()) <= 1000
+    with pytest.raises(ProblemsError, match="synthetic"):
+        catalog.load(tmp_path, VOCAB)
+
+
+def test_never_written_into_the_published_folder(tmp_path: Path) -> None:
+    published = tmp_path / "case_studies"
+    published.mkdir()
+    for target in (published, published / "sub"):
+        with pytest.raises(ValueError, match="refusing"):
+            synthetic.write_bank(1, target, VOCAB, published_folder=published)
+    assert list(published.iterdir()) == []
+
+
+def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synthetic.write_bank(40, tmp_path, VOCAB)
+    (tmp_path / "broken.md").write_text("---\nid: x\n---\n")
+    monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    parallel = catalog.check_folder(tmp_path, VOCAB, root=tmp_path, allow_synthetic=True)
+    monkeypatch.setattr(catalog, "PARALLEL_FROM", 10**9)
+    serial = catalog.check_folder(tmp_path, VOCAB, root=tmp_path, allow_synthetic=True)
+    assert parallel == serial
+    assert parallel[0] == 41 and parallel[1]
