@@ -74,7 +74,7 @@ def test_indexes_list_the_case_study_where_it_belongs(tmp_path: Path) -> None:
     assert "No case study in the bank reached this rung yet." in _page(site, "ladder/coercion")
     assert "demonstrates this principle yet" in _page(site, "principles/reciprocal-recognition")
     evidence = _page(site, "evidence-map")
-    assert 'href="../principles/valuing-people/#rung-co-design"' in evidence
+    assert 'href="../search/?principle=valuing-people&amp;rung=co-design"' in evidence
     assert evidence.count('class="eb-map__gap"') == 6 * 7 - 1 + 6 * 6
 
 
@@ -152,11 +152,17 @@ def test_synthetic_case_studies_only_with_the_option(tmp_path: Path) -> None:
     assert (site / "case-studies" / "s" / "index.html").is_file()
 
 
+UNSTABLE = re.compile(r"^pagefind/(filter/|pagefind\.|pagefind-entry\.json)")
+"""Pagefind's filter and metadata indexes differ between identical runs: its own ordering, not
+ours (upstream Pagefind/pagefind#638: fragments were made stable in 1.3, these were not). The
+pages, and Pagefind's fragments and word index, are compared byte for byte."""
+
+
 def _digest(site: Path, ignore: re.Pattern[bytes] | None = None) -> dict[str, str]:
     """Every file's SHA-256, optionally with `ignore` removed from its bytes first."""
     result = {}
     for path in sorted(site.rglob("*")):
-        if path.is_file():
+        if path.is_file() and not UNSTABLE.match(path.relative_to(site).as_posix()):
             data = path.read_bytes()
             if ignore is not None:
                 data = ignore.sub(b"", data)
@@ -183,6 +189,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path, tool: str) -> None:
     cli_build(tool, project, tmp_path / "two")
     one, two = _digest(tmp_path / "one"), _digest(tmp_path / "two")
     assert len(one) > 20
+    assert any(name.startswith("pagefind/fragment/") for name in one)
     assert one == two
 
 

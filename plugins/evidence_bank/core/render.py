@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import posixpath
 import re
 from collections.abc import Callable, Iterator
@@ -155,12 +156,28 @@ class Renderer:
                 term=term,
                 case_studies=catalog.by_rung[term.slug],
             )
+        cells = [len(v) for v in (*catalog.matrix.values(), *catalog.by_step_principle.values())]
         yield self.render(
             "evidence-map.md",
             "evidence_map.md",
+            max_cell=max(cells, default=0),
             title="Evidence map",
             description="How many case studies show each principle at each rung "
             "of the ladder, and where the evidence gaps are.",
+        )
+        facets = search_facets(catalog)
+        yield self.render(
+            "search/index.md",
+            "search.md",
+            title="Search case studies",
+            description="Search the case studies, and filter them by principle, rung, service "
+            "area, nation, status and year.",
+            facets=facets,
+            labels_json=Markup(
+                _script_json(
+                    {f["name"]: {o["value"]: o["label"] for o in f["options"]} for f in facets}
+                )
+            ),
         )
         yield self.render(
             "case-study-format.md",
@@ -214,6 +231,8 @@ class Renderer:
             "case_study.md",
             title=study.title,
             description=study.summary,
+            # Only case-study pages carry data-pagefind-body, so search finds case studies.
+            meta={"eb_search": True},
             study=study,
             related=self.catalog.related.get(study.slug, ()),
         )
@@ -235,6 +254,7 @@ class Renderer:
             vocabulary=self.vocabulary,
             not_reported=NOT_REPORTED,
             url=self._linker(here),
+            root="../" * here.count("/"),
             **context,
         )
         # Compat: Material prints `page.meta.title` and `page.meta.description` unescaped
@@ -324,6 +344,54 @@ def format_rows(vocabulary: Vocabulary) -> list[FormatRow]:
     for field in fields.CASE_STUDY_FIELDS:
         walk(field, "", 0)
     return rows
+
+
+SEARCH_FACETS = (
+    ("principle", "Principle", "principles"),
+    ("rung", "Rung of the ladder", "ladder"),
+    ("service_area", "Service area", "service_areas"),
+    ("nation", "UK nation", "nations"),
+    ("status", "Status", "statuses"),
+    ("year", "Year the work started", None),
+)
+"""The search page's filters: (Pagefind filter name, label, vocabulary list or None)."""
+
+
+def search_facets(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every filter with its options and how many published case studies have each."""
+    counts: dict[str, dict[str, int]] = {name: {} for name, _, _ in SEARCH_FACETS}
+    for study in catalog.case_studies:
+        values = {
+            "principle": list(study.principles),
+            "rung": [study.rung],
+            "service_area": [study.service_area] if study.service_area else [],
+            "nation": [study.nation] if study.nation else [],
+            "status": [study.status] if study.status else [],
+            "year": [study.period_start[:4]] if study.period_start else [],
+        }
+        for name, found in values.items():
+            for value in found:
+                counts[name][value] = counts[name].get(value, 0) + 1
+    facets = []
+    for name, label, vocabulary_list in SEARCH_FACETS:
+        if vocabulary_list:
+            options = [
+                {"value": t.slug, "label": t.label, "count": counts[name].get(t.slug, 0)}
+                for t in catalog.vocabulary.terms(vocabulary_list)
+            ]
+        else:
+            options = [
+                {"value": v, "label": v, "count": n}
+                for v, n in sorted(counts[name].items(), reverse=True)
+            ]
+        facets.append({"name": name, "label": label, "options": options})
+    return facets
+
+
+def _script_json(data: object) -> str:
+    """JSON safe inside a <script> element: '<', '>' and '&' are escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def checklist_markdown(vocabulary: Vocabulary) -> str:

@@ -56,7 +56,21 @@ TAGS = frozenset(
 """Every element a case-study page may contain."""
 
 ATTRIBUTES: dict[str, set[str]] = {
-    "*": {"id", "class", "title", "aria-label", "aria-current", "role", "lang"},
+    "*": {
+        "id",
+        "class",
+        "title",
+        "aria-label",
+        "aria-current",
+        "role",
+        "lang",
+        "hidden",
+        # Search metadata our templates write (Pagefind reads them from the built page).
+        "data-pagefind-meta",
+        "data-pagefind-filter",
+        "data-pagefind-sort",
+        "data-pagefind-ignore",
+    },
     "a": {"href", "rel"},
     "img": {"src", "alt"},
     "ol": {"start", "reversed"},

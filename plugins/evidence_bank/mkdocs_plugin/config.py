@@ -24,3 +24,10 @@ class EvidenceBankConfig(base.Config):  # type: ignore[no-untyped-call]
     allow_synthetic = c.Type(bool, default=False)
     """Accept case studies marked `synthetic: true`. Only for tests and benchmarks: the
     published site refuses them."""
+
+    search_index = c.Type(bool, default=True)
+    """Index the built site with Pagefind after `mkdocs build`, for the search page. `mkdocs
+    serve` skips it (it would slow every rebuild) unless `search_index_in_serve` is true."""
+
+    search_index_in_serve = c.Type(bool, default=False)
+    """Also index after every rebuild under `mkdocs serve`."""

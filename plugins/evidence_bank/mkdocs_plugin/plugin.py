@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.renderer: Renderer | None = None
         self.sanitised: set[str] = set()
         self.root = Path.cwd()
+        self.command = "build"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Reset per-build state: the plugin object lives across `mkdocs serve` rebuilds.
@@ -130,6 +136,30 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if self.config.search_index and (
+            self.command != "serve" or self.config.search_index_in_serve
+        ):
+            self._index(site)
+
+    def _index(self, site: Path) -> None:
+        """Pagefind reads the built pages and writes the search index to site/pagefind/."""
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pagefind",
+                "--site",
+                str(site),
+                "--output-subdir",
+                "pagefind",
+                "--silent",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise PluginError(f"Pagefind could not index the site:\n{result.stderr}")
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # These live outside docs_dir, so live reload does not watch them by itself.
