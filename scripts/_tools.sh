@@ -28,3 +28,14 @@ eb_node_tools() {
     echo "$want" > "$tools/node_modules/.installed"
   fi
 }
+
+# Debian's Chromium (driven by Playwright, which downloads no browser) and a Java runtime for the
+# Nu HTML Checker.
+eb_browser_tools() {
+  local missing=()
+  [ -x "${EB_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+  if [ ${#missing[@]} -gt 0 ]; then
+    _eb_apt_install "${missing[@]}" || return 1
+  fi
+}

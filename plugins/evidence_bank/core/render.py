@@ -255,6 +255,7 @@ class Renderer:
             not_reported=NOT_REPORTED,
             url=self._linker(here),
             root="../" * here.count("/"),
+            site_url=self.site_url,
             **context,
         )
         # Compat: Material prints `page.meta.title` and `page.meta.description` unescaped

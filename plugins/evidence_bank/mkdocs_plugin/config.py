@@ -31,3 +31,8 @@ class EvidenceBankConfig(base.Config):  # type: ignore[no-untyped-call]
 
     search_index_in_serve = c.Type(bool, default=False)
     """Also index after every rebuild under `mkdocs serve`."""
+
+    content_security_policy = c.Type(bool, default=True)
+    """Add a Content-Security-Policy `<meta>` to every page (not under `mkdocs serve`, whose
+    live-reload script it would block): only the site's own files, and the page's own inline
+    scripts and styles by hash."""

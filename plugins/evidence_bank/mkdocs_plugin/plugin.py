@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core import catalog as catalog_module
-from ..core import sanitise
+from ..core import csp, sanitise
 from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.problems import ProblemsError
@@ -127,6 +127,21 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         if page.file.src_uri in self.sanitised:
             return sanitise.clean(html)
         return None
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        return self._secure(output)
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        return self._secure(output_content) if template_name.endswith(".html") else None
+
+    def _secure(self, html: str) -> str | None:
+        # Not under `mkdocs serve`: its live-reload script is added after this hook runs, and a
+        # policy would block it.
+        if not self.config.content_security_policy or self.command == "serve":
+            return None
+        return csp.add_policy(html)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.renderer is None:
