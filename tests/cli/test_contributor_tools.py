@@ -234,3 +234,21 @@ def test_preview_checks_the_file_first(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Your case study: http://127.0.0.1:8000/case-studies/draft/\n"
+
+
+def test_a_variant_configuration_builds_another_folder(tmp_path: Path) -> None:
+    from evidence_bank.cli import variant
+    from evidence_bank.core import synthetic
+
+    from tests.helpers import cli_build
+
+    folder = tmp_path / "bank"
+    synthetic.write_bank(3, folder, vocabulary_module.load(VOCABULARY))
+    config = variant.write_variant(
+        ROOT, folder, tmp_path / "work" / "mkdocs.yml", allow_synthetic=True
+    )
+    site = tmp_path / "site"
+    cli_build("mkdocs", config.parent, site, strict=False)
+    assert (site / "case-studies" / "synthetic-scheme-2" / "index.html").is_file()
+    assert (site / "guidance" / "ladder" / "index.html").is_file()  # the site's own pages
+    assert (site / "assets" / "evidence-bank" / "search.js").is_file()  # its theme

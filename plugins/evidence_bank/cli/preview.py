@@ -13,9 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from ..core import catalog, vocabulary
+from . import variant
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,30 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         for entry in published.iterdir():
             (folder / entry.name).symlink_to(entry)
         (folder / path.name).symlink_to(path)
-        settings = {
-            "INHERIT": str(config),
-            "docs_dir": str(root / "content"),
-            "plugins": _plugins(config, folder),
-        }
-        config = work / "mkdocs.yml"
-        config.write_text(yaml.safe_dump(settings), encoding="utf-8")
+        config = variant.write_variant(root, folder, work / "mkdocs.yml")
     os.execvp(command[0], [*command, "--config-file", str(config)])
-
-
-def _plugins(config: Path, folder: Path) -> list[object]:
-    """The site's plugins, with the evidence bank reading `folder`."""
-    settings = yaml.load(config.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    plugins: list[object] = []
-    for entry in settings.get("plugins", []):
-        if isinstance(entry, dict) and "evidence-bank" in entry:
-            options = dict(entry["evidence-bank"] or {})
-            options["case_studies"] = str(folder)
-            if options.get("vocabulary"):
-                options["vocabulary"] = str(config.parent / options["vocabulary"])
-            plugins.append({"evidence-bank": options})
-        else:
-            plugins.append(entry)
-    return plugins
 
 
 if __name__ == "__main__":
