@@ -29,6 +29,8 @@ def write_variant(
         if isinstance(entry, dict) and "evidence-bank" in entry:
             options = dict(entry["evidence-bank"] or {})
             options["case_studies"] = str(case_studies.resolve())
+            # A variant is not the published site: its addresses are not locked.
+            options.pop("url_lock", None)
             for key in ("vocabulary", "templates"):
                 if options.get(key):
                     options[key] = str((root / options[key]).resolve())

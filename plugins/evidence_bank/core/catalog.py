@@ -67,7 +67,6 @@ def load(
     base = root or directory.parent
     problems: list[Problem] = []
     studies: list[CaseStudy] = []
-    id_lines: dict[str, int] = {}
     if not directory.is_dir():
         raise ProblemsError(
             [
@@ -86,10 +85,8 @@ def load(
         if isinstance(result, list):
             problems.extend(result)
         else:
-            study, id_line = result
-            studies.append(study)
-            id_lines[study.path] = id_line
-    problems.extend(_collisions((s.id, s.path, id_lines[s.path]) for s in studies))
+            studies.append(result)
+    problems.extend(_collisions([claim(s) for s in studies]))
     if problems:
         raise ProblemsError(problems)
     return build(studies, vocabulary)
@@ -111,15 +108,13 @@ def check_files(
     """
     problems: list[Problem] = []
     studies: list[CaseStudy] = []
-    id_lines: dict[str, int] = {}
     checked = {p.resolve() for p in paths}
     for path in paths:
         result = read_one(path, _shown(path, root), vocabulary, allow_synthetic=allow_synthetic)
         if isinstance(result, list):
             problems.extend(result)
         else:
-            studies.append(result[0])
-            id_lines[result[0].path] = result[1]
+            studies.append(result)
     others: dict[str, list[str]] = defaultdict(list)
     for found, entry in scan_ids(directory):
         if entry.resolve() not in checked:
@@ -129,13 +124,13 @@ def check_files(
             problems.append(
                 Problem(
                     study.path,
-                    id_lines[study.path],
+                    study.id_line,
                     "id",
                     f"the id '{study.id}', which {', '.join(others[study.id])} also uses",
                     "an id no other case study has ever used (ids are permanent)",
                 )
             )
-    problems.extend(_collisions((s.id, s.path, id_lines[s.path]) for s in studies))
+    problems.extend(_collisions([claim(s) for s in studies]))
     return len(checked), sorted(problems)
 
 
@@ -158,7 +153,7 @@ def scan_ids(directory: Path) -> list[tuple[str, Path]]:
 PARALLEL_FROM = 400
 """From this many files, reading is shared between processes, one per core."""
 
-_Result = tuple[CaseStudy, int] | list[Problem]
+_Result = CaseStudy | list[Problem]
 
 
 def read_all(
@@ -204,9 +199,9 @@ def _read_chunk(
     for entry, shown in jobs:
         result: Any = read_one(entry, shown, vocabulary, allow_synthetic=allow_synthetic)
         if claims_only and not isinstance(result, list):
-            # Only what the id check needs: sending whole case studies back costs more than
-            # reading them.
-            result = (result[0].id, result[0].path, result[1])
+            # Only what the cross-file checks need: sending whole case studies back costs more
+            # than reading them.
+            result = claim(result)
         results.append(result)
     return results
 
@@ -236,8 +231,8 @@ def check_folder(
 
 def read_one(
     entry: Path, shown: str, vocabulary: Vocabulary, *, allow_synthetic: bool = False
-) -> tuple[CaseStudy, int] | list[Problem]:
-    """Read and validate one file; return the case study and its id's line, or its problems."""
+) -> CaseStudy | list[Problem]:
+    """Read and validate one file; return the case study, or its problems."""
     if entry.is_dir():
         return [
             Problem(
@@ -300,20 +295,25 @@ def read_one(
                 "real case studies only; keep synthetic ones in a test folder",
             )
         ]
-    return study, front.line(("id",))
+    return study
 
 
-Claim = tuple[str, str, int]
-"""(id, file, line of the id): what the uniqueness check needs from each case study."""
+Claim = tuple[str, str, int, str, tuple[str, ...], tuple[int, ...]]
+"""(id, file, id line, slug, aliases, alias lines): what the cross-file checks need."""
 
 
-def _collisions(claims: Iterable[Claim]) -> Iterable[Problem]:
+def claim(study: CaseStudy) -> Claim:
+    return (study.id, study.path, study.id_line, study.slug, study.aliases, study.alias_lines)
+
+
+def _collisions(claims: list[Claim]) -> Iterable[Problem]:
+    """Ids used twice; aliases that are another case study's address, or claimed twice."""
     by_id: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        by_id[claim[0]].append(claim)
+    for item in claims:
+        by_id[item[0]].append(item)
     for same in by_id.values():
         if len(same) > 1:
-            for id_, path, line in same:
+            for id_, path, line, *_ in same:
                 others = ", ".join(other[1] for other in same if other[1] != path)
                 yield Problem(
                     path,
@@ -321,6 +321,40 @@ def _collisions(claims: Iterable[Claim]) -> Iterable[Problem]:
                     "id",
                     f"the id '{id_}', which {others} also uses",
                     "an id no other case study has ever used (ids are permanent)",
+                )
+    slugs = {item[3]: item[1] for item in claims}
+    aliases: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for _, path, _, slug, names, lines in claims:
+        for index, (alias, line) in enumerate(zip(names, lines, strict=True)):
+            where = f"aliases[{index + 1}]"
+            if alias == slug:
+                yield Problem(
+                    path,
+                    line,
+                    where,
+                    f"'{alias}', this case study's own name",
+                    "only former names: the current name needs no alias",
+                )
+            elif alias in slugs:
+                yield Problem(
+                    path,
+                    line,
+                    where,
+                    f"'{alias}', which is the address of {slugs[alias]}",
+                    "a former name of this case study that no other case study has",
+                )
+            else:
+                aliases[alias].append((path, line))
+    for alias, holders in aliases.items():
+        if len(holders) > 1:
+            for path, line in holders:
+                others = ", ".join(other for other, _ in holders if other != path)
+                yield Problem(
+                    path,
+                    line,
+                    "aliases",
+                    f"the alias '{alias}', which {others} also claims",
+                    "an alias only one case study claims",
                 )
 
 

@@ -174,6 +174,12 @@ ID = Pattern(
     explanation="'cs-' followed by at least four digits",
 )
 
+SLUG = Pattern(
+    regex=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    example="daisy-hill-pathfinder",
+    explanation="lower-case words and digits joined by '-' (a former file name without .md)",
+)
+
 SOURCE = Record(
     (
         _text(
@@ -397,6 +403,13 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
         "Consent for personal data in the case study. Unless the status is 'obtained' or "
         "'not-needed-public-capacity', personal email addresses, UK phone numbers, NHS and "
         "National Insurance numbers and full postcodes are refused.",
+    ),
+    Field(
+        "aliases",
+        ListOf(SLUG),
+        "Earlier file names of this case study. When a case study is renamed, its old name goes "
+        "here, and its old address keeps working: it leads to the new one.",
+        example=["daisy-hill-pathfinder"],
     ),
     Field(
         "withdrawn",

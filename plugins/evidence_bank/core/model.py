@@ -103,6 +103,12 @@ class CaseStudy:
     withdrawn_date: str | None = None
     """When set, the case study is withdrawn: its page is a notice, and it leaves every index."""
     withdrawn_reason: str | None = None
+    aliases: tuple[str, ...] = ()
+    """Former slugs: each keeps its address as a redirect to this case study."""
+    id_line: int = 2
+    """The file line of `id` (for messages about ids used twice)."""
+    alias_lines: tuple[int, ...] = ()
+    """The file line of each alias."""
     front_matter: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The validated front matter, typed (years as numbers, flags as booleans), in the author's
     key order: what the JSON Schema describes and the open data publishes."""

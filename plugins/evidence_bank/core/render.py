@@ -8,8 +8,8 @@ blocks are written relative to the page here, because MkDocs does not rewrite li
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-import json
 import posixpath
 import re
 from collections.abc import Callable, Iterator
@@ -21,7 +21,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import fields
+from . import export, fields
 from .catalog import Catalog
 from .model import CaseStudy
 from .schema import SCHEMA_PATH, json_schema_text
@@ -80,11 +80,14 @@ class Renderer:
         directory_urls: bool = True,
         templates_dir: Path | None = None,
         site_url: str = "",
+        today: str = "2000-01-01",
     ) -> None:
         self.catalog = catalog
         self.vocabulary = catalog.vocabulary
         self.directory_urls = directory_urls
         self.site_url = site_url
+        self.today = today
+        """The build's date (from SOURCE_DATE_EPOCH when set), for what is due for review."""
         search = [str(templates_dir)] if templates_dir else []
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([*search, str(TEMPLATES)]),
@@ -174,10 +177,29 @@ class Renderer:
             "area, nation, status and year.",
             facets=facets,
             labels_json=Markup(
-                _script_json(
+                export.script_json(
                     {f["name"]: {o["value"]: o["label"] for o in f["options"]} for f in facets}
                 )
             ),
+        )
+        yield self.render(
+            "data/index.md",
+            "data.md",
+            title="Open data",
+            description="Every case study as open data: CSV, JSON, a JSON Schema, a data "
+            "package, feeds and citations.",
+            columns=export.CSV_COLUMNS,
+            meta={"eb_jsonld": export.script_json(export.dataset_ld(catalog, self.site_url))},
+            data_path=export.DATA,
+        )
+        due = due_for_review(catalog, self.today)
+        yield self.render(
+            "due-for-review.md",
+            "due_for_review.md",
+            title="Due for review",
+            description="Case studies not checked against their sources for more than two years.",
+            due=due,
+            today=self.today,
         )
         yield self.render(
             "case-study-format.md",
@@ -218,12 +240,40 @@ class Renderer:
         return BLOCK_MARKER.sub(replace, markdown), unknown
 
     def downloads(self) -> list[tuple[str, bytes]]:
-        """Files to publish as they are: (path below the site root, bytes)."""
-        return [
-            ("downloads/co-design-checklist.md", checklist_markdown(self.vocabulary).encode()),
-            ("downloads/co-design-checklist.csv", checklist_csv(self.vocabulary).encode()),
-            (SCHEMA_PATH, json_schema_text(self.vocabulary, self.site_url).encode()),
+        """Files to publish as they are: (path below the site root, bytes), in a fixed order:
+        templates, open data, schema, feeds, citations, and redirects."""
+        catalog, site_url = self.catalog, self.site_url
+        texts = [
+            ("downloads/co-design-checklist.md", checklist_markdown(self.vocabulary)),
+            ("downloads/co-design-checklist.csv", checklist_csv(self.vocabulary)),
+            (SCHEMA_PATH, json_schema_text(self.vocabulary, site_url)),
+            *export.data_files(catalog, site_url),
+            *export.feed_files(catalog, site_url),
+            *export.citation_files(catalog, site_url),
+            ("CITATION.cff", export.citation_cff(site_url, self.today)),
+            *self.redirects(),
         ]
+        return [(path, text.encode("utf-8")) for path, text in texts]
+
+    def redirects(self) -> list[tuple[str, str]]:
+        """Static redirect pages: /id/<id>/ for every case study (withdrawn ones too), and each
+        former name (alias). Each leads straight to the page: never to another redirect."""
+        pages = []
+        for study in sorted(self.catalog.by_id.values(), key=lambda s: s.id):
+            target = f"case-studies/{study.slug}.md"
+            sources = [f"id/{study.id}/index.html"]
+            sources += [f"case-studies/{alias}/index.html" for alias in study.aliases]
+            for source in sources:
+                pages.append((source, self.redirect_page(source, target, study.title)))
+        return pages
+
+    def redirect_page(self, source: str, target_src: str, title: str) -> str:
+        here = source.rsplit("/", 1)[0] + "/"
+        target = page_url(target_src, self.directory_urls)
+        link = relative(here, target)
+        return self.env.get_template("redirect.html").render(
+            title=title, link=link, canonical=f"{self.site_url}{target}"
+        )
 
     def case_study(self, study: CaseStudy) -> GeneratedPage:
         return self.render(
@@ -232,8 +282,14 @@ class Renderer:
             title=study.title,
             description=study.summary,
             # Only case-study pages carry data-pagefind-body, so search finds case studies.
-            meta={"eb_search": True},
+            meta={
+                "eb_search": True,
+                "eb_jsonld": export.script_json(
+                    export.article_ld(study, self.site_url, self.vocabulary)
+                ),
+            },
             study=study,
+            harvard=export.harvard(study, self.site_url),
             related=self.catalog.related.get(study.slug, ()),
         )
 
@@ -389,10 +445,20 @@ def search_facets(catalog: Catalog) -> list[dict[str, Any]]:
     return facets
 
 
-def _script_json(data: object) -> str:
-    """JSON safe inside a <script> element: '<', '>' and '&' are escaped."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+REVIEW_AFTER_DAYS = 2 * 365 + 1
+"""A case study is due for review when it was last reviewed more than two years ago."""
+
+
+def due_for_review(catalog: Catalog, today: str) -> list[tuple[CaseStudy, int]]:
+    """(case study, days since last review), longest first; never reviewed counts as due."""
+    now = dt.date.fromisoformat(today)
+    due = []
+    for study in catalog.case_studies:
+        reviewed = study.last_reviewed or study.published
+        days = (now - dt.date.fromisoformat(reviewed)).days if reviewed else 10**6
+        if days > REVIEW_AFTER_DAYS:
+            due.append((study, days))
+    return sorted(due, key=lambda item: (-item[1], item[0].id))
 
 
 def checklist_markdown(vocabulary: Vocabulary) -> str:

@@ -71,7 +71,7 @@ ATTRIBUTES: dict[str, set[str]] = {
         "data-pagefind-sort",
         "data-pagefind-ignore",
     },
-    "a": {"href", "rel"},
+    "a": {"href", "rel", "download"},
     "img": {"src", "alt"},
     "ol": {"start", "reversed"},
     "td": {"colspan", "style"},

@@ -400,5 +400,10 @@ def _build(
         consent=clean.get("consent", {}).get("status"),
         withdrawn_date=(clean.get("withdrawn") or {}).get("date"),
         withdrawn_reason=(clean.get("withdrawn") or {}).get("reason"),
+        aliases=tuple(clean.get("aliases") or ()),
+        id_line=front.line(("id",)),
+        alias_lines=tuple(
+            front.line(("aliases", i)) for i in range(len(clean.get("aliases") or ()))
+        ),
         front_matter=clean,
     )

@@ -36,3 +36,8 @@ class EvidenceBankConfig(base.Config):  # type: ignore[no-untyped-call]
     """Add a Content-Security-Policy `<meta>` to every page (not under `mkdocs serve`, whose
     live-reload script it would block): only the site's own files, and the page's own inline
     scripts and styles by hash."""
+
+    url_lock = c.Optional(c.Type(str))
+    """The URL lock file, relative to mkdocs.yml: every address the site has published, one a
+    line, append only. When set, `mkdocs build` fails if a locked address stops working, or if a
+    new address is not yet in the lock (`./scripts/lock-urls` adds new ones)."""

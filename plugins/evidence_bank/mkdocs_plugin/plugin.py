@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core import catalog as catalog_module
-from ..core import csp, sanitise
+from ..core import csp, sanitise, urllock
 from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.problems import ProblemsError
@@ -79,6 +81,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             directory_urls=config.use_directory_urls,
             templates_dir=self.templates_dir,
             site_url=config.site_url or "",
+            today=build_date(),
         )
         clashes = []
         for page in renderer.pages():
@@ -95,6 +98,17 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             files.append(
                 File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
             )
+        for path, data in renderer.downloads():
+            if path.endswith(".md"):
+                continue  # MkDocs would render it as a page; written as it is after the build.
+            authored = files.get_file_from_path(path)
+            if authored is not None:
+                clashes.append(
+                    f"{_relative(Path(authored.abs_src_path or ''), self.root)} "
+                    f"would be overwritten by the generated file {path}"
+                )
+                continue
+            files.append(File.generated(config, path, content=data))
         if clashes:
             raise PluginError(
                 "Generated pages clash with authored files; rename or move the "
@@ -148,6 +162,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             return
         site = Path(config.site_dir)
         for path, data in self.renderer.downloads():
+            if not path.endswith(".md"):
+                continue
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -155,6 +171,28 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             self.command != "serve" or self.config.search_index_in_serve
         ):
             self._index(site)
+        if self.config.url_lock and self.command != "serve":
+            self._check_urls(site, config)
+
+    def _check_urls(self, site: Path, config: MkDocsConfig) -> None:
+        assert self.config.url_lock is not None
+        path = self.root / self.config.url_lock
+        lock = urllock.read_lock(path)
+        problems, new = urllock.check(
+            site, lock, site_url=config.site_url, use_directory_urls=config.use_directory_urls
+        )
+        shown = _relative(path, self.root)
+        if os.environ.get("EB_URL_LOCK") == "update":
+            if not problems:
+                urllock.write_lock(
+                    path, urllock.Lock(config.site_url, config.use_directory_urls, lock.urls), new
+                )
+                log.info("%d new addresses added to %s", len(new), shown)
+        elif new:
+            problems += [f"{url} is a new address, not yet in {shown}" for url in new]
+            problems.append("To lock the new addresses, run: ./scripts/lock-urls")
+        if problems:
+            raise PluginError("Published addresses must keep working:\n" + "\n".join(problems))
 
     def _index(self, site: Path) -> None:
         """Pagefind reads the built pages and writes the search index to site/pagefind/."""
@@ -182,6 +220,14 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             if path is not None and path.exists():
                 server.watch(str(path))
         return server
+
+
+def build_date() -> str:
+    """The build's date: from SOURCE_DATE_EPOCH when set, so that builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
+    return dt.date.today().isoformat()
 
 
 def _relative(path: Path, root: Path) -> str:

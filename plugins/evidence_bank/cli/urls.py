@@ -1,0 +1,47 @@
+"""`./scripts/lock-urls --check SITE`: check a built site folder against the URL lock, with no
+MkDocs involved (the check must outlive the site generator)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+from ..core import urllock
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="./scripts/lock-urls --check", description=__doc__)
+    parser.add_argument("site", type=Path, help="the built site folder")
+    args = parser.parse_args(argv)
+    root = Path(os.environ.get("EB_ROOT", "."))
+    settings = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    lock_name = next(
+        (
+            entry["evidence-bank"].get("url_lock")
+            for entry in settings.get("plugins", [])
+            if isinstance(entry, dict) and "evidence-bank" in entry
+        ),
+        None,
+    )
+    if not lock_name:
+        parser.error("mkdocs.yml sets no url_lock for the evidence-bank plugin")
+    lock = urllock.read_lock(root / lock_name)
+    problems, new = urllock.check(
+        args.site,
+        lock,
+        site_url=settings.get("site_url"),
+        use_directory_urls=settings.get("use_directory_urls", True),
+    )
+    problems += [f"{url} is a new address, not yet in {lock_name}" for url in new]
+    for problem in problems:
+        print(problem)
+    print(f"{len(lock.urls)} locked addresses checked; {len(problems)} problems.", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

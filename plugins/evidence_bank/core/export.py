@@ -1,0 +1,562 @@
+"""Open data, feeds, citations and structured data: bytes out, deterministic.
+
+Everything here is derived from the catalogue only, sorted explicitly, and written with fixed
+formatting, so two builds give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from .catalog import Catalog
+from .model import CaseStudy
+from .vocabulary import Vocabulary
+
+DATA = "data/v1/"
+"""Where the open data lives, below the site root. `v1` is a contract: a change that would break
+a reader gets `v2`, beside it."""
+
+SITE_NAME = "Co-production Evidence Bank"
+
+
+def page_url(site_url: str, study: CaseStudy) -> str:
+    return f"{site_url}case-studies/{study.slug}/"
+
+
+def permanent_url(site_url: str, study: CaseStudy) -> str:
+    return f"{site_url}id/{study.id}/"
+
+
+# -- records ---------------------------------------------------------------------------------
+
+
+def record(study: CaseStudy, site_url: str) -> dict[str, Any]:
+    """One case study as open data: its front matter, typed, plus where it lives."""
+    return {
+        "id": study.id,
+        "slug": study.slug,
+        "url": page_url(site_url, study),
+        "permanent_url": permanent_url(site_url, study),
+        **{key: value for key, value in study.front_matter.items() if key not in ("id",)},
+    }
+
+
+def json_text(catalog: Catalog, site_url: str) -> str:
+    """`case-studies.json`: a list of records, newest first, keys sorted."""
+    records = [record(study, site_url) for study in catalog.case_studies]
+    return json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "The permanent identifier."),
+    ("slug", "The file name: the case study's address is /case-studies/<slug>/."),
+    ("url", "The case study's page."),
+    ("permanent_url", "The permanent address, /id/<id>/, which always leads to the page."),
+    ("title", "The name of the scheme."),
+    ("summary", "One to three plain-English sentences."),
+    ("rung", "The rung of the ladder of co-production reached (a slug)."),
+    ("principles", "The principles demonstrated (slugs, separated by ';')."),
+    ("organisations", "Organisations involved (separated by ';')."),
+    ("place", "The area the work covered."),
+    ("nation", "The UK nation (a slug)."),
+    ("service_area", "The kind of service (a slug)."),
+    ("period_start", "When the work started (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    ("period_end", "When it ended."),
+    ("status", "completed or in-progress."),
+    ("pathway_steps", "Pathway steps the case study describes (slugs, separated by ';')."),
+    ("checklist_items", "Checklist items it answers (slugs, separated by ';')."),
+    ("how_much", "Outcomes: how much was done."),
+    ("how_well", "Outcomes: how well."),
+    ("better_off", "Outcomes: is anyone better off."),
+    ("evaluation", "How it was, or will be, evaluated."),
+    ("what_was_hard", "What was difficult."),
+    ("reasoning", "Why this rung and these principles."),
+    ("sources", "Source titles (separated by ' | ')."),
+    ("source_urls", "Source web addresses (separated by ' ')."),
+    ("licence", "The licence (a slug)."),
+    ("published", "When first published (YYYY-MM-DD)."),
+    ("last_reviewed", "When last checked against its sources (YYYY-MM-DD)."),
+)
+"""Fixed CSV columns, in order, with their meaning (the data page's codebook)."""
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that no spreadsheet will run as a formula (OWASP's CSV injection advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def csv_row(study: CaseStudy, site_url: str) -> list[str]:
+    row: dict[str, object] = {
+        "id": study.id,
+        "slug": study.slug,
+        "url": page_url(site_url, study),
+        "permanent_url": permanent_url(site_url, study),
+        "title": study.title,
+        "summary": study.summary,
+        "rung": study.rung,
+        "principles": ";".join(study.principles),
+        "organisations": ";".join(study.organisations),
+        "place": study.place,
+        "nation": study.nation,
+        "service_area": study.service_area,
+        "period_start": study.period_start,
+        "period_end": study.period_end,
+        "status": study.status,
+        "pathway_steps": ";".join(step.step for step in study.pathway),
+        "checklist_items": ";".join(answer.item for answer in study.checklist),
+        "how_much": study.outcomes.how_much,
+        "how_well": study.outcomes.how_well,
+        "better_off": study.outcomes.better_off,
+        "evaluation": study.evaluation,
+        "what_was_hard": study.what_was_hard,
+        "reasoning": study.reasoning,
+        "sources": " | ".join(source.title for source in study.sources),
+        "source_urls": " ".join(source.url for source in study.sources if source.url),
+        "licence": study.licence,
+        "published": study.published,
+        "last_reviewed": study.last_reviewed,
+    }
+    return [_cell(row[name]) for name, _ in CSV_COLUMNS]
+
+
+def csv_text(studies: Iterable[CaseStudy], site_url: str) -> str:
+    """RFC 4180 CSV (CRLF line ends, UTF-8 with no byte order mark), one header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([name for name, _ in CSV_COLUMNS])
+    for study in studies:
+        writer.writerow(csv_row(study, site_url))
+    return out.getvalue()
+
+
+def datapackage(catalog: Catalog, site_url: str) -> dict[str, Any]:
+    """A Frictionless Data Package describing the CSV (with its table schema) and the JSON."""
+    types = {"published": "date", "last_reviewed": "date"}
+    return {
+        "name": "co-production-evidence-bank",
+        "title": f"{SITE_NAME}: case studies",
+        "description": "Case studies of co-production and co-design in UK health and social "
+        "care, with the rung of the ladder of co-production reached and the principles shown.",
+        "homepage": site_url,
+        "version": "1.0.0",
+        "licenses": [
+            {
+                "name": "OGL-UK-3.0",
+                "title": "Open Government Licence v3.0",
+                "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/"
+                "version/3/",
+            }
+        ],
+        "resources": [
+            {
+                "name": "case-studies",
+                "path": "case-studies.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "schema": {
+                    "fields": [
+                        {"name": name, "type": types.get(name, "string"), "description": meaning}
+                        for name, meaning in CSV_COLUMNS
+                    ],
+                    "primaryKey": ["id"],
+                },
+            },
+            {
+                "name": "case-studies-json",
+                "path": "case-studies.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "description": "The same case studies with every field, nested as in the "
+                "case-study format; described by case-study.schema.json (JSON Schema).",
+            },
+        ],
+    }
+
+
+def term_csv_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
+    """Each principle's and each rung's own subset, as (path below the site root, text)."""
+    files = []
+    for slug, studies in catalog.by_principle.items():
+        files.append((f"{DATA}principles/{slug}.csv", csv_text(studies, site_url)))
+    for slug, studies in catalog.by_rung.items():
+        files.append((f"{DATA}ladder/{slug}.csv", csv_text(studies, site_url)))
+    return files
+
+
+def data_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
+    """Every open-data file, as (path below the site root, text)."""
+    return [
+        (f"{DATA}case-studies.json", json_text(catalog, site_url)),
+        (f"{DATA}case-studies.csv", csv_text(catalog.case_studies, site_url)),
+        (
+            f"{DATA}datapackage.json",
+            json.dumps(datapackage(catalog, site_url), indent=2, sort_keys=True) + "\n",
+        ),
+        *term_csv_files(catalog, site_url),
+    ]
+
+
+# -- feeds -----------------------------------------------------------------------------------
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Text safe in XML 1.0: escaped, with characters XML cannot carry removed."""
+    return xml_escape(_XML_INVALID.sub("", text))
+
+
+def _updated(study: CaseStudy) -> str:
+    return study.last_reviewed or study.published or "2000-01-01"
+
+
+def atom_feed(
+    studies: Iterable[CaseStudy], *, site_url: str, path: str, title: str, vocabulary: Vocabulary
+) -> str:
+    """An Atom (RFC 4287) feed of new and updated case studies, most recently changed first."""
+    entries = sorted(studies, key=lambda s: (_updated(s), s.id), reverse=True)
+    feed_url = f"{site_url}{path}"
+    updated = max((_updated(s) for s in entries), default="2000-01-01")
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <id>{_xml(feed_url)}</id>",
+        f"  <title>{_xml(title)}</title>",
+        f"  <updated>{updated}T00:00:00Z</updated>",
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(site_url)}/>',
+        f"  <author><name>{_xml(SITE_NAME)}</name></author>",
+    ]
+    for study in entries:
+        lines += [
+            "  <entry>",
+            f"    <id>{_xml(permanent_url(site_url, study))}</id>",
+            f"    <title>{_xml(study.title)}</title>",
+            f'    <link rel="alternate" type="text/html" '
+            f"href={quoteattr(page_url(site_url, study))}/>",
+            f"    <updated>{_updated(study)}T00:00:00Z</updated>",
+        ]
+        if study.published:
+            lines.append(f"    <published>{study.published}T00:00:00Z</published>")
+        lines.append(f"    <summary>{_xml(study.summary)}</summary>")
+        lines.append(
+            f'    <category term="{study.rung}" label='
+            f"{quoteattr(_XML_INVALID.sub('', vocabulary.label('ladder', study.rung)))}"
+            f" scheme={quoteattr(site_url + 'ladder/')}/>"
+        )
+        for slug in study.principles:
+            label = _XML_INVALID.sub("", vocabulary.label("principles", slug))
+            lines.append(
+                f'    <category term="{slug}" label={quoteattr(label)} '
+                f"scheme={quoteattr(site_url + 'principles/')}/>"
+            )
+        lines.append("  </entry>")
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def feed_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
+    """The bank's feed, and one per principle and per rung."""
+    vocabulary = catalog.vocabulary
+    files = [
+        (
+            "feeds/case-studies.xml",
+            atom_feed(
+                catalog.case_studies,
+                site_url=site_url,
+                path="feeds/case-studies.xml",
+                title=f"{SITE_NAME}: new and updated case studies",
+                vocabulary=vocabulary,
+            ),
+        )
+    ]
+    for slug, studies in catalog.by_principle.items():
+        path = f"feeds/principles/{slug}.xml"
+        files.append(
+            (
+                path,
+                atom_feed(
+                    studies,
+                    site_url=site_url,
+                    path=path,
+                    vocabulary=vocabulary,
+                    title=f"{SITE_NAME}: {vocabulary.label('principles', slug)}",
+                ),
+            )
+        )
+    for slug, studies in catalog.by_rung.items():
+        path = f"feeds/ladder/{slug}.xml"
+        files.append(
+            (
+                path,
+                atom_feed(
+                    studies,
+                    site_url=site_url,
+                    path=path,
+                    vocabulary=vocabulary,
+                    title=f"{SITE_NAME}: {vocabulary.label('ladder', slug)}",
+                ),
+            )
+        )
+    return files
+
+
+# -- citations -------------------------------------------------------------------------------
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(iso: str) -> str:
+    """2026-11-26 -> 26 November 2026 (the form Cite Them Right uses)."""
+    date = dt.date.fromisoformat(iso)
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def _year(study: CaseStudy) -> str:
+    return (study.published or study.last_reviewed or "n.d.")[:4]
+
+
+def harvard(study: CaseStudy, site_url: str) -> str:
+    """A Harvard reference in the Cite Them Right style for a web page (plain text)."""
+    reviewed = f" Last reviewed {long_date(study.last_reviewed)}." if study.last_reviewed else ""
+    return (
+        f"{SITE_NAME} ({_year(study)}) {study.title}. Case study {study.id}.{reviewed} "
+        f"Available at: {permanent_url(site_url, study)} (Accessed: [date you read it])."
+    )
+
+
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def _bib(text: str) -> str:
+    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in " ".join(text.split()))
+
+
+def bibtex(study: CaseStudy, site_url: str) -> str:
+    key = study.id.replace("-", "")
+    fields_ = [
+        ("title", "{" + _bib(study.title) + "}"),
+        ("author", "{" + _bib(SITE_NAME) + "}"),
+        ("year", _year(study)),
+        ("url", permanent_url(site_url, study)),
+        (
+            "note",
+            _bib(
+                f"Case study {study.id}"
+                + (f", last reviewed {study.last_reviewed}" if study.last_reviewed else "")
+            ),
+        ),
+        ("organization", _bib(SITE_NAME)),
+    ]
+    if study.last_reviewed:
+        fields_.append(("urldate", study.last_reviewed))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields_)
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def ris(study: CaseStudy, site_url: str) -> str:
+    def clean(text: str) -> str:
+        return " ".join(text.split())
+
+    lines = [
+        "TY  - ELEC",
+        f"TI  - {clean(study.title)}",
+        f"AU  - {SITE_NAME}",
+        f"PY  - {_year(study)}",
+        f"UR  - {permanent_url(site_url, study)}",
+        f"ID  - {study.id}",
+        f"AB  - {clean(study.summary)}",
+        f"PB  - {SITE_NAME}",
+    ]
+    if study.last_reviewed:
+        lines.append(f"Y2  - {study.last_reviewed.replace('-', '/')}")
+        lines.append(f"N1  - Last reviewed {study.last_reviewed}")
+    lines.append("ER  - ")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def csl_json(study: CaseStudy, site_url: str) -> str:
+    item: dict[str, Any] = {
+        "id": study.id,
+        "type": "webpage",
+        "title": study.title,
+        "author": [{"literal": SITE_NAME}],
+        "container-title": SITE_NAME,
+        "URL": permanent_url(site_url, study),
+        "abstract": study.summary,
+        "note": f"Case study {study.id}",
+    }
+    if study.published:
+        item["issued"] = {"date-parts": [[int(p) for p in study.published.split("-")]]}
+    if study.last_reviewed:
+        item["accessed"] = {"date-parts": [[int(p) for p in study.last_reviewed.split("-")]]}
+    return json.dumps([item], indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def citation_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
+    """BibTeX, RIS and CSL-JSON for every case study, withdrawn ones too: their addresses are
+    published, and a reference to a withdrawn case study still leads to its notice."""
+    files = []
+    for study in sorted(catalog.by_id.values(), key=lambda s: s.id):
+        texts = [
+            (".bib", bibtex(study, site_url)),
+            (".ris", ris(study, site_url)),
+            (".json", csl_json(study, site_url)),
+        ]
+        # Under former names too: a file cannot redirect, so a renamed case study's old
+        # citation addresses keep the same content.
+        for name in (study.slug, *study.aliases):
+            files += [(f"case-studies/{name}/cite{suffix}", text) for suffix, text in texts]
+    return files
+
+
+def citation_cff(site_url: str, today: str) -> str:
+    """CITATION.cff (Citation File Format 1.2.0) for the bank as a whole."""
+    return (
+        "cff-version: 1.2.0\n"
+        "message: If you use the Co-production Evidence Bank, please cite it as below.\n"
+        "type: dataset\n"
+        f"title: {SITE_NAME}\n"
+        "authors:\n"
+        f"  - name: {SITE_NAME}\n"
+        "abstract: >-\n"
+        "  Case studies of co-production and co-design in UK health and social care,\n"
+        "  indexed by principle of co-production and by rung of the ladder of\n"
+        "  co-production.\n"
+        f"url: {site_url}\n"
+        "license: OGL-UK-3.0\n"
+        f"date-released: '{today}'\n"
+        "keywords:\n"
+        "  - co-production\n"
+        "  - co-design\n"
+        "  - health and social care\n"
+    )
+
+
+# -- structured data -------------------------------------------------------------------------
+
+
+def article_ld(study: CaseStudy, site_url: str, vocabulary: Vocabulary) -> dict[str, Any]:
+    """schema.org Article for a case-study page."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": study.title,
+        "name": study.title,
+        "description": study.summary,
+        "identifier": study.id,
+        "url": page_url(site_url, study),
+        "sameAs": permanent_url(site_url, study),
+        "publisher": {"@type": "Organization", "name": SITE_NAME, "url": site_url},
+        "about": [
+            {
+                "@type": "DefinedTerm",
+                "name": vocabulary.label("ladder", study.rung),
+                "termCode": study.rung,
+                "inDefinedTermSet": f"{site_url}ladder/",
+            },
+            *(
+                {
+                    "@type": "DefinedTerm",
+                    "name": vocabulary.label("principles", slug),
+                    "termCode": slug,
+                    "inDefinedTermSet": f"{site_url}principles/",
+                }
+                for slug in study.principles
+            ),
+        ],
+    }
+    if study.licence:
+        data["license"] = vocabulary.term("licences", study.licence).url or study.licence
+    place = study.place or (vocabulary.label("nations", study.nation) if study.nation else None)
+    if place:
+        data["spatialCoverage"] = {"@type": "Place", "name": place}
+        if study.nation and study.place:
+            data["spatialCoverage"]["containedInPlace"] = {
+                "@type": "Place",
+                "name": vocabulary.label("nations", study.nation),
+            }
+    if study.published:
+        data["datePublished"] = study.published
+    if study.last_reviewed:
+        data["dateModified"] = study.last_reviewed
+    urls = [source.url for source in study.sources if source.url]
+    if urls:
+        data["isBasedOn"] = urls
+    return data
+
+
+def dataset_ld(catalog: Catalog, site_url: str) -> dict[str, Any]:
+    """schema.org Dataset for the data page."""
+    modified = max((_updated(s) for s in catalog.case_studies), default=None)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{SITE_NAME}: case studies",
+        "description": "Case studies of co-production and co-design in UK health and social "
+        "care, with the rung of the ladder reached and the principles of co-production shown.",
+        "url": f"{site_url}data/",
+        "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "creator": {"@type": "Organization", "name": SITE_NAME, "url": site_url},
+        "isAccessibleForFree": True,
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "text/csv",
+                "contentUrl": f"{site_url}{DATA}case-studies.csv",
+            },
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/json",
+                "contentUrl": f"{site_url}{DATA}case-studies.json",
+            },
+        ],
+        "variableMeasured": [name for name, _ in CSV_COLUMNS],
+    }
+    if modified:
+        data["dateModified"] = modified
+    return data
+
+
+def script_json(data: object) -> str:
+    """JSON safe inside a <script> element: '<', '>' and '&' are escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,239 @@
+"""Open data, feeds, citations and structured data, read back by independent real parsers."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+import feedparser
+import pytest
+import rispy
+from evidence_bank.core import catalog, export, vocabulary
+from jsonschema import Draft202012Validator
+
+from tests.helpers import MINIMAL, ROOT, VOCABULARY, cli_build
+
+SITE_URL = "https://evidence-bank.example.org/"
+
+
+@pytest.fixture(scope="module")
+def bank() -> catalog.Catalog:
+    return catalog.load(ROOT / "case_studies", vocabulary.load(VOCABULARY), root=ROOT)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("exports") / "site"
+    cli_build("mkdocs", ROOT, site)
+    return site
+
+
+def test_json_records_hold_every_field_and_match_the_schema(
+    site: Path, bank: catalog.Catalog
+) -> None:
+    records = json.loads((site / "data/v1/case-studies.json").read_text("utf-8"))
+    schema = json.loads((site / "data/v1/case-study.schema.json").read_text("utf-8"))
+    validator = Draft202012Validator(schema)
+    assert len(records) == len(bank.case_studies) >= 5
+    for record in records:
+        for key in ("id", "slug", "url", "title", "summary", "rung", "principles"):
+            assert record[key], key
+        assert record["url"] == f"{SITE_URL}case-studies/{record['slug']}/"
+        front = {k: v for k, v in record.items() if k not in ("slug", "url", "permanent_url")}
+        assert list(validator.iter_errors(front)) == []
+    daisy = next(r for r in records if r["id"] == "cs-0001")
+    assert daisy["pathway"]["build-the-team"]["principles"]  # nested fields kept
+    assert daisy["sources"][1]["year"] == 2017  # typed
+
+
+def test_csv_is_rfc4180_utf8_and_matches_the_json(site: Path, bank: catalog.Catalog) -> None:
+    raw = (site / "data/v1/case-studies.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")  # CRLF records...
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
+    assert list(rows[0]) == [name for name, _ in export.CSV_COLUMNS]
+    assert [r["id"] for r in rows] == [s.id for s in bank.case_studies]
+    assert rows[0]["principles"].split(";") == list(bank.case_studies[0].principles)
+
+
+def test_no_csv_cell_starts_a_formula() -> None:
+    study = dataclasses.replace(
+        catalog.load(ROOT / "case_studies", vocabulary.load(VOCABULARY), root=ROOT).case_studies[0],
+        title='=HYPERLINK("http://evil.example","click")',
+        place="+44 attack",
+        summary="@SUM(A1)",
+        what_was_hard="-2+3",
+    )
+    header, row = list(csv.reader(io.StringIO(export.csv_text([study], SITE_URL), newline="")))
+    cells = dict(zip(header, row, strict=True))
+    for name in ("title", "place", "summary", "what_was_hard"):
+        assert cells[name].startswith("'"), name
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+
+
+def test_subsets_per_principle_and_rung(site: Path, bank: catalog.Catalog) -> None:
+    for slug, studies in bank.by_principle.items():
+        rows = list(
+            csv.DictReader(
+                io.StringIO(
+                    (site / f"data/v1/principles/{slug}.csv").read_text("utf-8"), newline=""
+                )
+            )
+        )
+        assert [r["id"] for r in rows] == [s.id for s in studies]
+    page = (site / "principles/valuing-people/index.html").read_text("utf-8")
+    assert 'href="../../data/v1/principles/valuing-people.csv"' in page
+
+
+def test_frictionless_accepts_the_data_package(site: Path) -> None:
+    from frictionless import validate
+
+    report = validate(str(site / "data/v1/datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
+    assert report.stats["tasks"] >= 1
+
+
+def test_feeds_parse_and_are_valid_xml(site: Path, bank: catalog.Catalog) -> None:
+    feeds = sorted((site / "feeds").rglob("*.xml"))
+    assert len(feeds) == 1 + 6 + 7
+    for path in feeds:
+        ET.parse(path)  # well-formed XML
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+    whole = feedparser.parse((site / "feeds/case-studies.xml").read_bytes())
+    assert len(whole.entries) == len(bank.case_studies)
+    entry = whole.entries[0]
+    assert entry.id.startswith(f"{SITE_URL}id/cs-")
+    assert entry.link.startswith(f"{SITE_URL}case-studies/")
+    assert {t.term for t in entry.tags} >= set(bank.by_id[entry.id.rsplit("/", 2)[1]].principles)
+
+
+def test_feeds_stay_valid_with_control_characters(bank: catalog.Catalog) -> None:
+    hostile = dataclasses.replace(
+        bank.case_studies[0],
+        title="Bell\x07 & <tag> \x1b[31m",
+        summary="Form feed\x0c and NUL\x00 ]]> end",
+    )
+    text = export.atom_feed(
+        [hostile], site_url=SITE_URL, path="feeds/x.xml", title="T\x01", vocabulary=bank.vocabulary
+    )
+    ET.fromstring(text.encode("utf-8"))
+    parsed = feedparser.parse(text.encode("utf-8"))
+    assert not parsed.bozo
+    assert parsed.entries[0].title == "Bell & <tag> [31m"
+
+
+def test_citations_read_back(site: Path, bank: catalog.Catalog) -> None:
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    for study in bank.case_studies:
+        base = site / "case-studies" / study.slug
+        library = bibtexparser.parse_string((base / "cite.bib").read_text("utf-8"))
+        assert not library.failed_blocks
+        entry = library.entries[0]
+        assert entry.entry_type == "misc"
+        assert entry["url"] == f"{SITE_URL}id/{study.id}/"
+        assert study.title.replace("'", "") in entry["title"].replace("'", "")
+
+        records = rispy.loads((base / "cite.ris").read_text("utf-8"))
+        assert records[0]["type_of_reference"] == "ELEC"
+        assert records[0]["urls"] == [f"{SITE_URL}id/{study.id}/"]
+        assert records[0]["title"] == study.title
+
+        items = json.loads((base / "cite.json").read_text("utf-8"))
+        source = CiteProcJSON(items)
+        style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+        bibliography = CitationStylesBibliography(style, source, formatter.plain)
+        bibliography.register(Citation([CitationItem(study.id)]))
+        rendered = str(bibliography.bibliography()[0])
+        assert "Co-production Evidence Bank" in rendered
+        assert study.title.split(":")[0][:20] in rendered
+
+
+def test_harvard_reference_on_the_page(site: Path) -> None:
+    page = (site / "case-studies/daisy-hill-hospital-pathfinder/index.html").read_text("utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert (
+        "Co-production Evidence Bank (2026) Daisy Hill Hospital Pathfinder. Case study "
+        "cs-0001. Last reviewed 26 November 2026. Available at: "
+        f"{SITE_URL}id/cs-0001/ (Accessed: [date you read it])."
+    ) in text
+    for anchor in (
+        "outcomes",
+        "what-was-hard",
+        "pathway",
+        "group",
+        "checklist",
+        "sources",
+        "cite",
+        "evaluation",
+        "related",
+        "about",
+    ):
+        assert f'id="{anchor}"' in page, anchor
+
+
+def _json_ld(page: str) -> dict[str, Any]:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert match
+    return dict(json.loads(match.group(1)))
+
+
+def test_structured_data(site: Path) -> None:
+    article = _json_ld(
+        (site / "case-studies/daisy-hill-hospital-pathfinder/index.html").read_text("utf-8")
+    )
+    assert article["@type"] == "Article" and article["identifier"] == "cs-0001"
+    assert article["license"].startswith("https://www.nationalarchives.gov.uk/")
+    assert article["spatialCoverage"]["name"] == "Newry and Mourne"
+    assert article["spatialCoverage"]["containedInPlace"]["name"] == "Northern Ireland"
+    assert {"Co-design", "Valuing people"} <= {term["name"] for term in article["about"]}
+    dataset = _json_ld((site / "data/index.html").read_text("utf-8"))
+    assert dataset["@type"] == "Dataset"
+    assert {d["contentUrl"] for d in dataset["distribution"]} == {
+        f"{SITE_URL}data/v1/case-studies.csv",
+        f"{SITE_URL}data/v1/case-studies.json",
+    }
+
+
+def test_due_for_review_follows_source_date_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import build, make_project
+
+    reviewed = MINIMAL.replace(
+        "---\n\n", "last_reviewed: 2024-01-01\npublished: 2023-06-01\n---\n\n"
+    )
+    project = make_project(tmp_path, {"old.md": reviewed})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: within two years
+    site = build(project)
+    assert "None: every case study was reviewed" in (site / "due-for-review/index.html").read_text(
+        "utf-8"
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")  # 2027-01-01: over two years
+    site = build(project)
+    page = (site / "due-for-review/index.html").read_text("utf-8")
+    assert "A minimal case study" in page and ">1096<" in page
+
+
+def test_citation_file_for_the_bank(site: Path) -> None:
+    import yaml
+
+    cff = yaml.safe_load((site / "CITATION.cff").read_text("utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert {"message", "title", "authors", "url", "license", "date-released"} <= set(cff)
+    assert cff["authors"] == [{"name": "Co-production Evidence Bank"}]
