@@ -80,25 +80,39 @@ function describe(state) {
   return parts.length ? ` ${parts.join("; ")}` : "";
 }
 
+let filtersLoaded = false;
+
 async function search() {
   const mine = ++run;
+  delete root.dataset.counts;
   const state = readState();
   writeAddress(state);
   if (!state.q && !hasFilters(state)) {
-    const counts = await pagefind.filters();
-    if (mine !== run) return;
-    for (const facet of FACETS) setCounts(facet, counts[facet]);
+    // The counts for the whole bank are in the page already.
     results = [];
+    await render(true);
     status.textContent = "Type words to search for, or tick a filter.";
-    render(true);
     return;
   }
   const options = { filters: pagefindFilters(state) };
   if (!state.q) options.sort = { published: "desc" };
   const found = await pagefind.search(state.q || null, options);
   if (mine !== run) return;
-  const foundFilters = found.filters;
-  const foundResults = found.results;
+  results = found.results;
+  await render(true);
+  if (mine !== run) return;
+  // Announced once the results are on the page (the status is a live region).
+  const count = results.length;
+  status.textContent = `${count} case ${count === 1 ? "study" : "studies"} found${describe(state)}.`;
+  // Results first, counts after: the filter index is only fetched once the first results are
+  // on the screen (a search only reports counts for filters whose index is loaded).
+  if (!filtersLoaded) {
+    await pagefind.filters();
+    filtersLoaded = true;
+    if (mine !== run) return;
+  }
+  const all = await pagefind.search(state.q || null, options);
+  if (mine !== run) return;
   // Counts for a filter with ticks of its own ignore those ticks (OR within a filter).
   for (const facet of FACETS) {
     if (state.filters[facet].length) {
@@ -108,13 +122,10 @@ async function search() {
       if (mine !== run) return;
       setCounts(facet, others.filters[facet]);
     } else {
-      setCounts(facet, foundFilters[facet]);
+      setCounts(facet, all.filters[facet]);
     }
   }
-  results = foundResults;
-  const count = results.length;
-  status.textContent = `${count} case ${count === 1 ? "study" : "studies"} found${describe(state)}.`;
-  render(true);
+  root.dataset.counts = "ready";
 }
 
 async function render(fresh) {
@@ -173,8 +184,6 @@ async function start() {
   pagefind = await import(new URL(root.dataset.pagefind, location.href).href);
   await pagefind.options({ baseUrl: new URL(root.dataset.base, location.href).pathname });
   await pagefind.init();
-  // Load every filter's index: a search only reports counts for the filters already loaded.
-  await pagefind.filters();
   applyAddress();
   await search();
 }

@@ -1,0 +1,85 @@
+"""The search page's filters: AND across filters, OR within one, counts that say what ticking an
+option would give, and a state that lives in the address."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from evidence_bank.core import catalog, vocabulary
+
+from tests.browser.conftest import SEARCH_DONE, wait_until
+from tests.helpers import ROOT, VOCABULARY
+
+COUNTS_READY = "document.getElementById('eb-search').dataset.counts === 'ready'"
+
+
+@pytest.fixture(scope="module")
+def bank() -> catalog.Catalog:
+    return catalog.load(ROOT / "case_studies", vocabulary.load(VOCABULARY), root=ROOT)
+
+
+def _counts(page: Any, facet: str) -> dict[str, int]:
+    pairs = page.evaluate(
+        'f => [...document.querySelectorAll(`[data-facet="${f}"] [data-count-for]`)]'
+        ".map(s => [s.dataset.countFor, s.textContent])",
+        facet,
+    )
+    return {value: int(text.strip("()")) for value, text in pairs}
+
+
+def test_and_across_or_within_with_counts(visit: Any, bank: catalog.Catalog) -> None:
+    page = visit(
+        "/search/?principle=valuing-people&principle=reciprocal-recognition"
+        "&rung=co-design&rung=co-production"
+    ).page
+    wait_until(page, SEARCH_DONE)
+    wait_until(page, COUNTS_READY)
+    principles, rungs = {"valuing-people", "reciprocal-recognition"}, {"co-design", "co-production"}
+    expected = [s for s in bank.case_studies if principles & set(s.principles) and s.rung in rungs]
+    shown = page.locator(".eb-search__result h3").all_text_contents()
+    assert sorted(shown) == sorted(s.title for s in expected) and shown
+    # A rung's count ignores the rung ticks: studies with either principle, at that rung.
+    want_rungs = Counter(s.rung for s in bank.case_studies if principles & set(s.principles))
+    assert {k: v for k, v in _counts(page, "rung").items() if v} == dict(want_rungs)
+    # A principle's count ignores the principle ticks: studies at either rung, with it.
+    want_principles = Counter(p for s in bank.case_studies if s.rung in rungs for p in s.principles)
+    assert {k: v for k, v in _counts(page, "principle").items() if v} == dict(want_principles)
+    # An untouched filter counts within the current results.
+    want_nations = Counter(s.nation for s in expected if s.nation)
+    assert {k: v for k, v in _counts(page, "nation").items() if v} == dict(want_nations)
+
+
+def test_the_address_holds_the_state(visit: Any) -> None:
+    page = visit("/search/").page
+    wait_until(page, SEARCH_DONE)
+    page.fill("#eb-q", "mental health")
+    page.check("#eb-nation-northern-ireland")
+    wait_until(
+        page,
+        "location.search.includes('nation=northern-ireland') && "
+        "location.search.includes('q=mental+health')",
+    )
+    wait_until(page, SEARCH_DONE)
+    results = page.locator(".eb-search__result h3").all_text_contents()
+    again = visit("/search/" + page.evaluate("location.search")).page
+    wait_until(again, SEARCH_DONE)
+    assert again.input_value("#eb-q") == "mental health"
+    assert again.is_checked("#eb-nation-northern-ireland")
+    assert again.locator(".eb-search__result h3").all_text_contents() == results
+
+
+def test_without_javascript_the_page_points_to_the_lists(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "/search/?q=care")
+    links = page.locator(".eb-search__browse a").evaluate_all("a => a.map(e => e.href)")
+    assert [link.removeprefix(base_url) for link in links] == [
+        "/case-studies/",
+        "/principles/",
+        "/ladder/",
+        "/evidence-map/",
+    ]
+    assert "needs JavaScript" in (page.locator(".eb-search__status").text_content() or "")
+    context.close()
