@@ -39,6 +39,40 @@ BLOCK_MARKER = re.compile(r"^<!-- evidence-bank: ([a-z-]+) -->[ \t]*$", re.MULTI
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+PAGE_SIZE = 50
+"""Case studies per page of a generated list: keeps every page small at any size of bank."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where one page sits in a paginated list."""
+
+    number: int
+    count: int
+    total: int
+    offset: int
+    uris: tuple[str, ...]
+    """The src_uri of every page of the list, page 1 first."""
+
+    @property
+    def last(self) -> int:
+        """The position of this page's last case study in the whole list."""
+        return min(self.offset + PAGE_SIZE, self.total)
+
+    @property
+    def window(self) -> list[int | None]:
+        """Page numbers to link: the first, the last, and two either side of this one; None
+        stands for a gap."""
+        keep = {1, self.count, *range(self.number - 2, self.number + 3)}
+        shown: list[int | None] = []
+        for n in range(1, self.count + 1):
+            if n in keep:
+                shown.append(n)
+            elif shown and shown[-1] is not None:
+                shown.append(None)
+        return shown
+
+
 @dataclass(frozen=True, slots=True)
 class GeneratedPage:
     """A page the plugin adds to the site: where it goes and its markdown."""
@@ -107,14 +141,14 @@ class Renderer:
     def pages(self) -> Iterator[GeneratedPage]:
         """Every generated page, in a fixed order."""
         catalog = self.catalog
-        yield self.render(
+        yield from self.paged(
             "case-studies/index.md",
             "case_studies.md",
+            items=catalog.case_studies,
             title="Case studies",
             description=(
                 f"All {len(catalog.case_studies)} case studies in the evidence bank, newest first."
             ),
-            case_studies=catalog.case_studies,
         )
         for study in catalog.case_studies:
             yield self.case_study(study)
@@ -135,13 +169,16 @@ class Renderer:
             "studies that demonstrate each.",
         )
         for term in self.vocabulary.terms("principles"):
-            yield self.render(
+            rungs = self.vocabulary.slugs("ladder")
+            # Grouped by rung, top rung first; newest first within a rung (a stable sort).
+            studies = sorted(catalog.by_principle[term.slug], key=lambda s: -rungs.index(s.rung))
+            yield from self.paged(
                 f"principles/{term.slug}.md",
                 "principle.md",
+                items=tuple(studies),
                 title=term.label,
                 description=term.description,
                 term=term,
-                case_studies=catalog.by_principle[term.slug],
             )
         yield self.render(
             "ladder/index.md",
@@ -151,13 +188,13 @@ class Renderer:
             "case studies that reached each.",
         )
         for term in self.vocabulary.terms("ladder"):
-            yield self.render(
+            yield from self.paged(
                 f"ladder/{term.slug}.md",
                 "rung.md",
+                items=catalog.by_rung[term.slug],
                 title=term.label,
                 description=term.description,
                 term=term,
-                case_studies=catalog.by_rung[term.slug],
             )
         cells = [len(v) for v in (*catalog.matrix.values(), *catalog.by_step_principle.values())]
         yield self.render(
@@ -274,6 +311,36 @@ class Renderer:
         return self.env.get_template("redirect.html").render(
             title=title, link=link, canonical=f"{self.site_url}{target}"
         )
+
+    def paged(
+        self,
+        src_uri: str,
+        template: str,
+        *,
+        items: tuple[CaseStudy, ...],
+        title: str,
+        description: str,
+        **context: Any,
+    ) -> Iterator[GeneratedPage]:
+        """A list page, split into pages of `PAGE_SIZE`. Page 1 keeps the list's permanent
+        address; pages 2 and beyond are `<address>page/<n>/` and are not permanent (they shift
+        as the bank grows)."""
+        chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [()]
+        stem = src_uri[: -len(".md")]
+        folder = stem[: -len("/index")] if stem.endswith("/index") else stem
+        uris = [src_uri, *(f"{folder}/page/{n}.md" for n in range(2, len(chunks) + 1))]
+        for number, chunk in enumerate(chunks, 1):
+            pager = Pager(number, len(chunks), len(items), (number - 1) * PAGE_SIZE, tuple(uris))
+            yield self.render(
+                uris[number - 1],
+                template,
+                title=title if number == 1 else f"{title} (page {number} of {len(chunks)})",
+                description=description,
+                case_studies=chunk,
+                total=len(items),
+                pager=pager,
+                **context,
+            )
 
     def case_study(self, study: CaseStudy) -> GeneratedPage:
         return self.render(
