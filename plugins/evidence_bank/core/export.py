@@ -190,10 +190,9 @@ def datapackage(catalog: Catalog, site_url: str) -> dict[str, Any]:
 def term_csv_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
     """Each principle's and each rung's own subset, as (path below the site root, text)."""
     files = []
-    for slug, studies in catalog.by_principle.items():
-        files.append((f"{DATA}principles/{slug}.csv", csv_text(studies, site_url)))
-    for slug, studies in catalog.by_rung.items():
-        files.append((f"{DATA}ladder/{slug}.csv", csv_text(studies, site_url)))
+    for folder, index in (("principles", catalog.by_principle), ("ladder", catalog.by_rung)):
+        for slug, studies in index.items():
+            files.append((f"{DATA}{folder}/{slug}.csv", csv_text(studies, site_url)))
     return files
 
 
@@ -284,34 +283,22 @@ def feed_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
             ),
         )
     ]
-    for slug, studies in catalog.by_principle.items():
-        path = f"feeds/principles/{slug}.xml"
-        files.append(
-            (
-                path,
-                atom_feed(
-                    studies,
-                    site_url=site_url,
-                    path=path,
-                    vocabulary=vocabulary,
-                    title=f"{SITE_NAME}: {vocabulary.label('principles', slug)}",
-                ),
+    for folder, index in (("principles", catalog.by_principle), ("ladder", catalog.by_rung)):
+        for slug, studies in index.items():
+            path = f"feeds/{folder}/{slug}.xml"
+            label = vocabulary.label(folder, slug)
+            files.append(
+                (
+                    path,
+                    atom_feed(
+                        studies,
+                        site_url=site_url,
+                        path=path,
+                        vocabulary=vocabulary,
+                        title=f"{SITE_NAME}: {label}",
+                    ),
+                )
             )
-        )
-    for slug, studies in catalog.by_rung.items():
-        path = f"feeds/ladder/{slug}.xml"
-        files.append(
-            (
-                path,
-                atom_feed(
-                    studies,
-                    site_url=site_url,
-                    path=path,
-                    vocabulary=vocabulary,
-                    title=f"{SITE_NAME}: {vocabulary.label('ladder', slug)}",
-                ),
-            )
-        )
     return files
 
 
