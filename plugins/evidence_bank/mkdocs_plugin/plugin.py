@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.catalog: Catalog | None = None
         self.renderer: Renderer | None = None
         self.sanitised: set[str] = set()
+        self.page_seconds = 0.0
         self.root = Path.cwd()
         self.command = "build"
 
@@ -46,6 +48,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.catalog = None
         self.renderer = None
         self.sanitised = set()
+        self.page_seconds = 0.0
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return config
 
@@ -64,6 +67,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     @event_priority(-50)  # Late: after other plugins have added or removed authored files.
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        started = time.perf_counter()
         try:
             vocabulary = vocabulary_module.load(
                 self.vocabulary_file, _relative(self.vocabulary_file, self.root)
@@ -76,6 +80,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             )
         except ProblemsError as error:
             raise PluginError(str(error)) from None
+        read = time.perf_counter()
         self.renderer = renderer = Renderer(
             self.catalog,
             directory_urls=config.use_directory_urls,
@@ -114,7 +119,13 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 "Generated pages clash with authored files; rename or move the "
                 "authored file:\n" + "\n".join(clashes)
             )
-        log.info("%d case studies published", len(self.catalog.case_studies))
+        log.info(
+            "%d case studies published; read, checked and indexed in %.2f s, pages and files "
+            "generated in %.2f s",
+            len(self.catalog.case_studies),
+            read - started,
+            time.perf_counter() - read,
+        )
         return files
 
     def on_page_markdown(
@@ -139,7 +150,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     ) -> str | None:
         # Defence in depth for contributed content; a set lookup per page.
         if page.file.src_uri in self.sanitised:
-            return sanitise.clean(html)
+            started = time.perf_counter()
+            cleaned = sanitise.clean(html)
+            self.page_seconds += time.perf_counter() - started
+            return cleaned
         return None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -155,11 +169,15 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         # policy would block it.
         if not self.config.content_security_policy or self.command == "serve":
             return None
-        return csp.add_policy(html)
+        started = time.perf_counter()
+        secured = csp.add_policy(html)
+        self.page_seconds += time.perf_counter() - started
+        return secured
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.renderer is None:
             return
+        log.info("per-page work (sanitiser, security policy) took %.2f s", self.page_seconds)
         site = Path(config.site_dir)
         for path, data in self.renderer.downloads():
             if not path.endswith(".md"):
@@ -170,7 +188,9 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         if self.config.search_index and (
             self.command != "serve" or self.config.search_index_in_serve
         ):
+            started = time.perf_counter()
             self._index(site)
+            log.info("search index built in %.2f s", time.perf_counter() - started)
         if self.config.url_lock and self.command != "serve":
             self._check_urls(site, config)
 
