@@ -52,7 +52,11 @@ def test_search_filter_open_and_return(visit: Any, base_url: str) -> None:
     _tab_to(page, "#eb-rung-co-design")
     page.keyboard.press("Space")
     page.wait_for_url("**rung=co-design**")
-    wait_until(page, SEARCH_DONE)
+    wait_until(
+        page,
+        "/Valuing people; Co-design/.test("
+        "document.querySelector('.eb-search__status').textContent)",
+    )
     assert "principle=valuing-people" in page.url and "rung=co-design" in page.url
     titles = page.locator(".eb-search__result h3").all_text_contents()
     assert titles and len(titles) <= first_count

@@ -56,13 +56,15 @@ def test_the_address_holds_the_state(visit: Any) -> None:
     wait_until(page, SEARCH_DONE)
     page.fill("#eb-q", "mental health")
     page.check("#eb-nation-northern-ireland")
+    # The search for both the words and the filter has finished when its status names both.
     wait_until(
         page,
-        "location.search.includes('nation=northern-ireland') && "
-        "location.search.includes('q=mental+health')",
+        "/found matching “mental health”; Northern Ireland/.test("
+        "document.querySelector('.eb-search__status').textContent)",
     )
-    wait_until(page, SEARCH_DONE)
+    assert "nation=northern-ireland" in page.url and "q=mental+health" in page.url
     results = page.locator(".eb-search__result h3").all_text_contents()
+    assert results
     again = visit("/search/" + page.evaluate("location.search")).page
     wait_until(again, SEARCH_DONE)
     assert again.input_value("#eb-q") == "mental health"

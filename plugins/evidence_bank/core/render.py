@@ -230,12 +230,13 @@ class Renderer:
             data_path=export.DATA,
         )
         due = due_for_review(catalog, self.today)
-        yield self.render(
+        yield from self.paged(
             "due-for-review.md",
             "due_for_review.md",
+            items=tuple(study for study, _ in due),
             title="Due for review",
             description="Case studies not checked against their sources for more than two years.",
-            due=due,
+            days={study.id: days for study, days in due},
             today=self.today,
         )
         yield self.render(
