@@ -29,8 +29,9 @@ class EvidenceBankConfig(base.Config):  # type: ignore[no-untyped-call]
     """Index the built site with Pagefind after `mkdocs build`, for the search page. `mkdocs
     serve` skips it (it would slow every rebuild) unless `search_index_in_serve` is true."""
 
-    search_index_in_serve = c.Type(bool, default=False)
-    """Also index after every rebuild under `mkdocs serve`."""
+    search_index_in_serve = c.Optional(c.Type(bool))
+    """Also index after every rebuild under `mkdocs serve`. Default: only while the bank is
+    small enough (up to `SERVE_INDEX_LIMIT` case studies) for it to take well under a second."""
 
     content_security_policy = c.Type(bool, default=True)
     """Add a Content-Security-Policy `<meta>` to every page (not under `mkdocs serve`, whose

@@ -26,6 +26,9 @@ from .config import EvidenceBankConfig
 
 log = get_plugin_logger(__name__)
 
+SERVE_INDEX_LIMIT = 300
+"""Up to this many case studies, `mkdocs serve` rebuilds the search index too (under 0.5 s)."""
+
 
 class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-untyped-call]
     """Publishes `case_studies/` as case-study pages and indexes them."""
@@ -185,9 +188,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        if self.config.search_index and (
-            self.command != "serve" or self.config.search_index_in_serve
-        ):
+        if self.config.search_index and (self.command != "serve" or self._index_in_serve()):
             started = time.perf_counter()
             self._index(site)
             log.info("search index built in %.2f s", time.perf_counter() - started)
@@ -213,6 +214,12 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             problems.append("To lock the new addresses, run: ./scripts/lock-urls")
         if problems:
             raise PluginError("Published addresses must keep working:\n" + "\n".join(problems))
+
+    def _index_in_serve(self) -> bool:
+        chosen = self.config.search_index_in_serve
+        if chosen is not None:
+            return bool(chosen)
+        return self.catalog is not None and len(self.catalog.case_studies) <= SERVE_INDEX_LIMIT
 
     def _index(self, site: Path) -> None:
         """Pagefind reads the built pages and writes the search index to site/pagefind/."""
