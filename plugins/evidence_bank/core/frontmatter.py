@@ -279,21 +279,7 @@ class _EventReader:
     def _value(
         self, event: yaml.Event, events: Iterator[yaml.Event], path: Path, depth: int
     ) -> Value:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            self._stop(
-                self._line(event),
-                field_name(path),
-                f"more than {MAX_NODES:,} values",
-                "a front matter of ordinary size",
-            )
-        if depth > MAX_DEPTH:
-            self._stop(
-                self._line(event),
-                field_name(path),
-                f"lists or fields nested more than {MAX_DEPTH} levels deep",
-                "the nesting the case-study format describes",
-            )
+        self._count(self._line(event), path, depth)
         if isinstance(event, yaml.AliasEvent):
             self._stop(
                 self._line(event),
@@ -373,6 +359,24 @@ class _EventReader:
 
     def _line(self, event: yaml.Event | yaml.Node) -> int:
         return int(getattr(event.start_mark, "line", 0)) + self.first_line  # marks are 0-based
+
+    def _count(self, line: int, path: Path, depth: int) -> None:
+        """One more value: stop at `MAX_NODES` values or `MAX_DEPTH` levels."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self._stop(
+                line,
+                field_name(path),
+                f"more than {MAX_NODES:,} values",
+                "a front matter of ordinary size",
+            )
+        if depth > MAX_DEPTH:
+            self._stop(
+                line,
+                field_name(path),
+                f"lists or fields nested more than {MAX_DEPTH} levels deep",
+                "the nesting the case-study format describes",
+            )
 
     def _stop(self, line: int, fld: str, found: str, expected: str) -> NoReturn:
         self.problems.append(Problem(self.path, line, fld, found, expected))
@@ -477,21 +481,7 @@ class _NodeReader(_EventReader):
         return self.problems or data
 
     def _node(self, node: yaml.Node, path: Path, depth: int) -> Value:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            self._stop(
-                self._line(node),
-                field_name(path),
-                f"more than {MAX_NODES:,} values",
-                "a front matter of ordinary size",
-            )
-        if depth > MAX_DEPTH:
-            self._stop(
-                self._line(node),
-                field_name(path),
-                f"lists or fields nested more than {MAX_DEPTH} levels deep",
-                "the nesting the case-study format describes",
-            )
+        self._count(self._line(node), path, depth)
         if node.tag != _IMPLICIT:  # pragma: no cover - `_MARKERS` sends tags to the event reader
             self._stop(
                 self._line(node),
