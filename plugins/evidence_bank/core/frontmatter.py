@@ -481,15 +481,16 @@ class _NodeReader(_EventReader):
         return self.problems or data
 
     def _node(self, node: yaml.Node, path: Path, depth: int) -> Value:
-        self._count(self._line(node), path, depth)
+        line = node.start_mark.line + self.first_line
+        self._count(line, path, depth)
         if node.tag != _IMPLICIT:  # pragma: no cover - `_MARKERS` sends tags to the event reader
             self._stop(
-                self._line(node),
+                line,
                 field_name(path),
                 f"a YAML tag ('{node.tag}')",
                 "a plain value without a '!' tag",
             )
-        self.lines[path] = self._line(node)
+        self.lines[path] = line
         if isinstance(node, yaml.ScalarNode):
             if not node.style and node.value in _NULLS:
                 return None

@@ -226,10 +226,10 @@ def _nhs_number_valid(digits: str) -> bool:
 
 # Cheap tests first (patterns that start with a character set are scanned fast): NHS and phone
 # numbers hold nine or more digits with small gaps (a date holds eight); a National Insurance
-# number holds six digits with at most spaces between; a full postcode holds a digit followed by
-# two capitals.
+# number ends in six digits (in pairs, maybe spaced) and a letter A to D; a full postcode holds a
+# digit followed by two capitals.
 _NINE_DIGITS = re.compile(r"[0-9](?:[ ()-]{0,2}[0-9]){8}")
-_SIX_DIGITS = re.compile(r"[0-9](?: ?[0-9]){5}")
+_SIX_DIGITS = re.compile(r"[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b")
 _INWARD_CODE = re.compile(r"[0-9][A-Z]{2}")
 
 
