@@ -339,15 +339,7 @@ class _EventReader:
             if key in first_line:
                 # Skip the value but keep reading, so every duplicate is reported in one run.
                 self._value(value_event, events, (*path, f"{key}#dup{line}"), depth + 1)
-                self.problems.append(
-                    Problem(
-                        self.path,
-                        line,
-                        field_name((*path, key)),
-                        f"a second '{key}' field (the first is at line {first_line[key]})",
-                        "each field once; delete or merge one of them",
-                    )
-                )
+                self._duplicate(line, path, key, first_line[key])
                 continue
             first_line[key] = line
             result[key] = self._value(value_event, events, (*path, key), depth + 1)
@@ -359,6 +351,18 @@ class _EventReader:
 
     def _line(self, event: yaml.Event | yaml.Node) -> int:
         return int(getattr(event.start_mark, "line", 0)) + self.first_line  # marks are 0-based
+
+    def _duplicate(self, line: int, path: Path, key: str, first: int) -> None:
+        """Record a key written twice (and carry on, so every duplicate is reported)."""
+        self.problems.append(
+            Problem(
+                self.path,
+                line,
+                field_name((*path, key)),
+                f"a second '{key}' field (the first is at line {first})",
+                "each field once; delete or merge one of them",
+            )
+        )
 
     def _count(self, line: int, path: Path, depth: int) -> None:
         """One more value: stop at `MAX_NODES` values or `MAX_DEPTH` levels."""
@@ -515,15 +519,7 @@ class _NodeReader(_EventReader):
             key = str(key_node.value)
             if key in first_line:
                 self._node(value_node, (*path, f"{key}#dup{line}"), depth + 1)
-                self.problems.append(
-                    Problem(
-                        self.path,
-                        line,
-                        field_name((*path, key)),
-                        f"a second '{key}' field (the first is at line {first_line[key]})",
-                        "each field once; delete or merge one of them",
-                    )
-                )
+                self._duplicate(line, path, key, first_line[key])
                 continue
             first_line[key] = line
             result[key] = self._node(value_node, (*path, key), depth + 1)
