@@ -35,6 +35,7 @@ eb_browser_tools() {
   local missing=()
   [ -x "${EB_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
   command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+  [ -x /usr/bin/time ] || missing+=(time)  # GNU time: peak memory in the benchmark
   if [ ${#missing[@]} -gt 0 ]; then
     _eb_apt_install "${missing[@]}" || return 1
   fi
