@@ -20,26 +20,14 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
+from chromium import CHROMIUM, CHROMIUM_ARGS, MEDIA_TYPES
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt", ".md", ".csv")
 
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".js": "text/javascript",
-    }
+    extensions_map: ClassVar[dict[str, str]] = MEDIA_TYPES
 
     def send_head(self) -> Any:
         path = Path(self.translate_path(self.path))
@@ -69,9 +57,7 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def measure(
-    site: Path, queries: list[str], chromium: str = "/usr/bin/chromium"
-) -> list[tuple[str, int, int]]:
+def measure(site: Path, queries: list[str], chromium: str = CHROMIUM) -> list[tuple[str, int, int]]:
     """(what, bytes transferred, requests) for each page type and the first search."""
     sample = next(iter(sorted((site / "case-studies").glob("*/index.html"))))
     case_study = "/" + sample.parent.relative_to(site).as_posix() + "/"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,17 +18,10 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.helpers import ROOT, cli_build
 
+sys.path.insert(0, str(ROOT / "scripts" / "lib"))
+from chromium import CHROMIUM, CHROMIUM_ARGS, MEDIA_TYPES
+
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("EB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 PAGE_TYPES = {
     "home": "/",
@@ -47,12 +40,7 @@ PAGE_TYPES = {
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves the built site like a static host: the site's 404 page for a missing path."""
 
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".js": "text/javascript",
-        ".pf_meta": "application/octet-stream",
-    }
+    extensions_map: ClassVar[dict[str, str]] = MEDIA_TYPES
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"

@@ -443,8 +443,6 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
 )
 """Every top-level field of a case study, in the order pages and exports show them."""
 
-REQUIRED = tuple(f.name for f in CASE_STUDY_FIELDS if f.required)
-
 _SLUG_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 
 

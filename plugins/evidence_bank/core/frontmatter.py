@@ -475,7 +475,7 @@ class _NodeReader(_EventReader):
                 self._stop(
                     self._line(root),
                     "front matter",
-                    f"{_describe_node(root)} at the top",
+                    f"{_describe(root)} at the top",
                     "a list of 'field: value' lines, such as 'title: My case study'",
                 )
             self.lines[()] = self._line(root)
@@ -513,7 +513,7 @@ class _NodeReader(_EventReader):
                 self._stop(
                     line,
                     field_name(path),
-                    f"{_describe_node(key_node)} used as a field name",
+                    f"{_describe(key_node)} used as a field name",
                     "a plain field name such as 'title'",
                 )
             key = str(key_node.value)
@@ -527,14 +527,6 @@ class _NodeReader(_EventReader):
         return result
 
 
-def _describe_node(node: yaml.Node) -> str:
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if isinstance(node, yaml.MappingNode):
-        return "a group of fields"
-    return f"the text {_quote(str(node.value))}"
-
-
 def _until(events: Iterator[yaml.Event], end: type[yaml.Event]) -> Iterator[yaml.Event]:
     for event in events:
         if isinstance(event, end):
@@ -542,15 +534,16 @@ def _until(events: Iterator[yaml.Event], end: type[yaml.Event]) -> Iterator[yaml
         yield event
 
 
-def _describe(event: yaml.Event) -> str:
-    if isinstance(event, yaml.SequenceStartEvent):
+def _describe(item: yaml.Event | yaml.Node) -> str:
+    """An event (event reader) or a node (fast path) in words."""
+    if isinstance(item, yaml.SequenceStartEvent | yaml.SequenceNode):
         return "a list"
-    if isinstance(event, yaml.MappingStartEvent):
+    if isinstance(item, yaml.MappingStartEvent | yaml.MappingNode):
         return "a group of fields"
-    if isinstance(event, yaml.AliasEvent):
+    if isinstance(item, yaml.AliasEvent):
         return "an alias"
-    if isinstance(event, yaml.ScalarEvent):
-        return f"the text {_quote(event.value)}"
+    if isinstance(item, yaml.ScalarEvent | yaml.ScalarNode):
+        return f"the text {_quote(str(item.value))}"
     return "an unexpected value"  # pragma: no cover
 
 

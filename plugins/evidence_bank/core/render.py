@@ -85,6 +85,11 @@ class GeneratedPage:
     and rung pages): a sidebar listing every case study is quadratic in the number of pages."""
 
 
+def _root(here: str) -> str:
+    """The site root, relative to the page at `here` (a URL relative to the site root)."""
+    return "../" * here.count("/")
+
+
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
     """The URL (relative to the site root) MkDocs gives a page at `src_uri`."""
     stem = src_uri[:-3]
@@ -134,7 +139,6 @@ class Renderer:
             comment_start_string="{#-",
             comment_end_string="-#}",
         )
-        self.env.filters["md_text"] = md_text
 
     # -- the pages ---------------------------------------------------------------------------
 
@@ -256,7 +260,7 @@ class Renderer:
             catalog=self.catalog,
             vocabulary=self.vocabulary,
             url=self._linker(here),
-            root="../" * here.count("/"),
+            root=_root(here),
         )
         # Blank lines would end the HTML block early in Python-Markdown.
         return "\n".join(line for line in html.splitlines() if line.strip())
@@ -378,7 +382,7 @@ class Renderer:
             vocabulary=self.vocabulary,
             not_reported=NOT_REPORTED,
             url=self._linker(here),
-            root="../" * here.count("/"),
+            root=_root(here),
             site_url=self.site_url,
             **context,
         )
@@ -566,14 +570,6 @@ def checklist_csv(vocabulary: Vocabulary) -> str:
     for number, item in enumerate(vocabulary.terms("checklist"), 1):
         writer.writerow([number, item.question or item.label, "", "", ""])
     return out.getvalue()
-
-
-def md_text(value: str) -> Markup:
-    """Escape text for a markdown context (a heading, a table cell written in markdown)."""
-    text = str(escape(value))
-    for char in "\\`*_{}[]()#+-.!|":
-        text = text.replace(char, "\\" + char)
-    return Markup(text)
 
 
 def _one_line(text: str) -> str:
