@@ -252,3 +252,17 @@ def test_a_variant_configuration_builds_another_folder(tmp_path: Path) -> None:
     assert (site / "case-studies" / "synthetic-scheme-2" / "index.html").is_file()
     assert (site / "guidance" / "ladder" / "index.html").is_file()  # the site's own pages
     assert (site / "assets" / "evidence-bank" / "search.js").is_file()  # its theme
+
+
+def test_ids_the_url_lock_remembers_are_never_given_again(tmp_path: Path) -> None:
+    from evidence_bank.cli import urls
+
+    project = tmp_path / "project"
+    (project / "case_studies").mkdir(parents=True)
+    (project / "case_studies" / "a.md").write_text(MINIMAL.replace("cs-0100", "cs-0003"))
+    (project / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - evidence-bank:\n      url_lock: urls.lock\n"
+    )
+    (project / "urls.lock").write_text("# site_url: https://x.org/\n/\n/id/cs-0050/\n")
+    assert sorted(urls.reserved_ids(project)) == ["cs-0003", "cs-0050"]
+    assert scaffold.next_free_id(project / "case_studies", urls.reserved_ids(project)) == "cs-0051"

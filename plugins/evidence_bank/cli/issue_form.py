@@ -12,7 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..core import catalog, issue_form, scaffold, vocabulary
+from ..core import issue_form, scaffold, vocabulary
+from . import urls
 
 FORM = Path(".github") / "ISSUE_TEMPLATE" / "propose-a-case-study.yml"
 
@@ -63,7 +64,8 @@ def convert(argv: list[str] | None = None) -> int:
         body = sys.stdin.read()
     vocab = vocabulary.load(vocabulary.default_path())
     taken = {entry.stem for entry in args.dir.iterdir()} if args.dir.is_dir() else set()
-    new_id = scaffold.next_free_id(args.dir, [found for found, _ in catalog.scan_ids(args.dir)])
+    root = Path(os.environ.get("EB_ROOT", "."))
+    new_id = scaffold.next_free_id(args.dir, urls.reserved_ids(root))
     proposal = issue_form.to_case_study(body, vocab, new_id=new_id, taken_slugs=taken)
     target = args.dir / f"{proposal.slug}.md"
     if args.format == "markdown":

@@ -12,8 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core import catalog, frontmatter, scaffold, validate, vocabulary
+from ..core import frontmatter, scaffold, validate, vocabulary
 from ..core.vocabulary import Vocabulary
+from . import urls
 
 
 def main(argv: list[str] | None = None, ask: Callable[[str], str] = input) -> int:
@@ -59,10 +60,10 @@ def main(argv: list[str] | None = None, ask: Callable[[str], str] = input) -> in
     target = args.dir / f"{slug}.md"
     if target.exists():
         parser.error(f"{target} already exists; choose another --slug")
-    # Ids are permanent across the bank, so a draft kept elsewhere also avoids the bank's ids.
-    published = Path(os.environ.get("EB_ROOT", ".")) / "case_studies"
+    # Ids are permanent across the bank, so a draft kept elsewhere also avoids the bank's ids,
+    # including those only the URL lock still remembers.
     new_id = scaffold.next_free_id(
-        args.dir, reserved=[found for found, _ in catalog.scan_ids(published)]
+        args.dir, reserved=urls.reserved_ids(Path(os.environ.get("EB_ROOT", ".")))
     )
     text = scaffold.scaffold(
         vocab, id=new_id, title=title, summary=summary, rung=rung, principles=principles

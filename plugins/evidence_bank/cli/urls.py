@@ -7,19 +7,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from ..core import urllock
+from ..core import catalog, urllock
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="./scripts/lock-urls --check", description=__doc__)
-    parser.add_argument("site", type=Path, help="the built site folder")
-    args = parser.parse_args(argv)
-    root = Path(os.environ.get("EB_ROOT", "."))
-    settings = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    lock_name = next(
+def _settings(root: Path) -> dict[str, Any]:
+    return dict(yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")))
+
+
+def _lock_name(settings: dict[str, Any]) -> str | None:
+    return next(
         (
             entry["evidence-bank"].get("url_lock")
             for entry in settings.get("plugins", [])
@@ -27,6 +27,29 @@ def main(argv: list[str] | None = None) -> int:
         ),
         None,
     )
+
+
+def reserved_ids(root: Path) -> list[str]:
+    """Every id the bank has used: in its case studies (withdrawn ones too) and, through the
+    `/id/<id>/` addresses in the URL lock, ids whose file has gone. New ids come after these."""
+    ids = [found for found, _ in catalog.scan_ids(root / "case_studies")]
+    lock_name = _lock_name(_settings(root)) if (root / "mkdocs.yml").is_file() else None
+    if lock_name:
+        ids += [
+            url.split("/")[2]
+            for url in urllock.read_lock(root / lock_name).urls
+            if url.startswith("/id/cs-")
+        ]
+    return ids
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="./scripts/lock-urls --check", description=__doc__)
+    parser.add_argument("site", type=Path, help="the built site folder")
+    args = parser.parse_args(argv)
+    root = Path(os.environ.get("EB_ROOT", "."))
+    settings = _settings(root)
+    lock_name = _lock_name(settings)
     if not lock_name:
         parser.error("mkdocs.yml sets no url_lock for the evidence-bank plugin")
     lock = urllock.read_lock(root / lock_name)
