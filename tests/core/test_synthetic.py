@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,21 @@ def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.M
     serial = catalog.check_folder(tmp_path, VOCAB, root=tmp_path, allow_synthetic=True)
     assert parallel == serial
     assert parallel[0] == 41 and parallel[1]
+
+
+def test_stories_read_like_many_different_texts() -> None:
+    """Index and page sizes measured on a synthetic bank should be close to a real one's: a story
+    uses hundreds of different words, a few words are everywhere and most are rare, and names of
+    places and programmes keep adding new words as the bank grows."""
+    stories = []
+    for number in range(1, 201):
+        text = synthetic.case_study(number, VOCAB)[1].split("\n---\n", 1)[1]
+        stories.append(re.findall(r"[a-z]+", text.lower()))
+    distinct = [len(set(words)) for words in stories]
+    assert min(distinct) >= 150
+    in_stories = Counter(word for words in stories for word in set(words))
+    everywhere = [word for word, n in in_stories.items() if n >= 190]
+    rare = [word for word, n in in_stories.items() if n <= 10]
+    assert everywhere and len(rare) > 2 * len(everywhere) and len(rare) > len(in_stories) / 3
+    first_half = {word for words in stories[:100] for word in words}
+    assert len({word for words in stories[100:] for word in words} - first_half) >= 50
