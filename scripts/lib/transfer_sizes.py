@@ -3,7 +3,10 @@
 Serves a built site on 127.0.0.1 with gzip (as static hosts do) and reads the bytes that crossed
 the network (Chrome DevTools Protocol `encodedDataLength`, headers included) for:
   - every page type, loaded cold;
-  - the first search: from arriving at /search/ with a query until its results are shown.
+  - the first search: from arriving at /search/ with a query until its first results are shown,
+    cold and from another page of the site (as the header search box leads there, with the
+    theme's files cached as a static host lets browsers cache them), split into the parts of
+    each Pagefind index; and what has loaded once the full text and filter counts are in too.
 
     python scripts/lib/transfer_sizes.py SITE_DIR [--query WORDS]
 """
@@ -17,10 +20,12 @@ import http.server
 import io
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any, ClassVar
 
 from chromium import CHROMIUM, CHROMIUM_ARGS, MEDIA_TYPES
+from evidence_bank.core.search import SEARCH_INDEXES
 from playwright.sync_api import sync_playwright
 
 COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt", ".md", ".csv")
@@ -43,6 +48,11 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
+
+    def end_headers(self) -> None:
+        # As GitHub Pages serves every file: browsers may reuse it for ten minutes.
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -84,17 +94,25 @@ def measure(site: Path, queries: list[str], chromium: str = CHROMIUM) -> list[tu
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             for name, path in pages.items():
-                rows.append((name, *_load(browser, base + path, None)))
-            done = (
-                "document.querySelector('.eb-search__status') && /found/.test("
-                "document.querySelector('.eb-search__status').textContent)"
-            )
+                rows.append((name, *_load(browser, base + path)))
             for words in queries:
-                total, count, search_only, search_count, everything = _load(
-                    browser, f"{base}/search/?q={words}", done, split_after="/pagefind/"
-                )
+                total, count, parts, everything = _search(browser, base, words)
                 rows.append((f"search page + first results for '{words}'", total, count))
-                rows.append(("  of which the search itself (Pagefind)", search_only, search_count))
+                rows.append(
+                    (
+                        "  from the header search box on another page",
+                        *_search(browser, base, words, after="/")[:2],
+                    )
+                )
+                rows.append(
+                    (
+                        "  of which the search itself (Pagefind)",
+                        sum(size for size, _ in parts.values()),
+                        sum(number for _, number in parts.values()),
+                    )
+                )
+                for part, (size, number) in sorted(parts.items()):
+                    rows.append((f"    {part}", size, number))
                 rows.append(("  everything, once the filter counts load too", everything, 0))
             browser.close()
     finally:
@@ -103,40 +121,97 @@ def measure(site: Path, queries: list[str], chromium: str = CHROMIUM) -> list[tu
     return rows
 
 
-def _load(browser: Any, url: str, done: str | None, split_after: str | None = None) -> Any:
-    """Bytes transferred (headers and encoded bodies) by a cold visit to `url`, including
-    requests made by workers (Pagefind searches in a Web Worker)."""
+# Notes the moment the first results are on the screen (the search page says so in its
+# data-state), so that only requests started before it count as the first results' cost: the
+# full text and the filter counts load afterwards, and a fast local server must not let them slip
+# into the figure.
+RESULTS_CLOCK = """
+new MutationObserver(() => {
+  const root = document.getElementById("eb-search");
+  if (window.__ebFound || !root) return;
+  const state = root.dataset.state;
+  if (state === "done" || (state === "first" && root.querySelector(".eb-search__result"))) {
+    window.__ebFound = Date.now();
+  }
+}).observe(document, { subtree: true, childList: true, attributes: true });
+"""
+
+INDEX_FOLDERS = {f"/{index.folder}/": name for name, index in SEARCH_INDEXES.items()}
+PAGEFIND_PARTS = (
+    ("/index/", "word index chunks"),
+    ("/fragment/", "result fragments"),
+    (".pf_meta", "page list (pf_meta)"),
+    ("/wasm.", "WebAssembly"),
+    ("/filter/", "filter index"),
+    ("", "JavaScript and entry"),
+)
+
+
+def _part(url: str) -> str | None:
+    """Which search index and which part of it a request fetched, or None."""
+    path = urllib.parse.urlsplit(url).path
+    for folder, index in INDEX_FOLDERS.items():
+        if folder in path:
+            part = next(name for marker, name in PAGEFIND_PARTS if marker in path)
+            return f"Pagefind {index} index: {part}"
+    return None
+
+
+def _cost(request: Any) -> int:
+    sizes = request.sizes()
+    return int(
+        sizes["responseBodySize"] + sizes["responseHeadersSize"] + sizes["requestHeadersSize"]
+    )
+
+
+def _load(browser: Any, url: str) -> tuple[int, int]:
+    """Bytes transferred (headers and encoded bodies) and requests for a cold visit to `url`."""
     context = browser.new_context()
     page = context.new_page()
     finished: list[Any] = []
     page.on("requestfinished", lambda request: finished.append(request))
     page.goto(url)
-    at_results: list[Any] = []
-    if done:
-        deadline = time.monotonic() + 60
-        while not page.evaluate(done):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"search did not finish at {url}")
-            page.wait_for_timeout(20)
-        # The first results are on the screen: what has crossed the network so far is their
-        # cost. (The filter counts load afterwards.)
-        at_results = list(finished)
     page.wait_for_load_state("networkidle")
-
-    def cost(request: Any) -> int:
-        sizes = request.sizes()
-        return int(
-            sizes["responseBodySize"] + sizes["responseHeadersSize"] + sizes["requestHeadersSize"]
-        )
-
-    rows = [(request.url, cost(request)) for request in (at_results if done else finished)]
-    everything = sum(cost(request) for request in finished)
+    total = sum(_cost(request) for request in finished)
     context.close()
-    total = sum(size for _, size in rows)
-    if split_after is None:
-        return total, len(rows)
-    part = [size for address, size in rows if split_after in address]
-    return total, len(rows), sum(part), len(part), everything
+    return total, len(finished)
+
+
+def _search(
+    browser: Any, base: str, words: str, after: str | None = None
+) -> tuple[int, int, dict[str, list[int]], int]:
+    """A visit to the search page with a query (requests from Pagefind's worker included), cold
+    or `after` visiting another page (whose theme files the browser then has): the cost up to
+    the first results, that cost split into Pagefind's parts, and the cost once everything (the
+    filter counts too) has loaded."""
+    context = browser.new_context()
+    context.add_init_script(RESULTS_CLOCK)
+    page = context.new_page()
+    if after is not None:
+        page.goto(base + after)
+        page.wait_for_load_state("networkidle")
+    finished: list[Any] = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.goto(f"{base}/search/?{urllib.parse.urlencode({'q': words})}")
+    deadline = time.monotonic() + 60
+    while not page.evaluate("window.__ebFound || 0"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"search for {words!r} did not finish")
+        page.wait_for_timeout(20)
+    found_at = page.evaluate("window.__ebFound")
+    page.wait_for_load_state("networkidle")
+    first = [r for r in finished if r.timing["startTime"] <= found_at]
+    parts: dict[str, list[int]] = {}
+    for request in first:
+        part = _part(request.url)
+        if part:
+            parts.setdefault(part, [0, 0])
+            parts[part][0] += _cost(request)
+            parts[part][1] += 1
+    everything = sum(_cost(request) for request in finished)
+    total = sum(_cost(request) for request in first)
+    context.close()
+    return total, len(first), parts, everything
 
 
 def main() -> int:
@@ -146,7 +221,10 @@ def main() -> int:
         "--query", action="append", dest="queries", help="words to search for (repeatable)"
     )
     args = parser.parse_args()
-    rows = measure(args.site, args.queries or ["community", "Northtown", "recovery college"])
+    rows = measure(
+        args.site,
+        args.queries or ["community", "mental health", "loneliness", "recovery college"],
+    )
     width = max(len(r[0]) for r in rows)
     print(f"{'what':<{width}}  {'transferred':>12}  requests")
     for what, size, count in rows:

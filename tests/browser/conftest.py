@@ -129,11 +129,8 @@ def visit(browser: Browser, base_url: str) -> Iterator[Any]:
         context.close()
 
 
-SEARCH_DONE = (
-    "document.querySelector('.eb-search__status') && "
-    "/found|Type words/.test(document.querySelector('.eb-search__status').textContent)"
-)
-"""The search page has finished its first search."""
+SEARCH_DONE = "document.getElementById('eb-search').dataset.state === 'done'"
+"""The search page has finished its search: the full text too, when there are words to find."""
 
 
 def wait_until(page: Page, expression: str, seconds: float = 15) -> None:

@@ -57,6 +57,7 @@ def test_search_filter_open_and_return(visit: Any, base_url: str) -> None:
         "/Valuing people; Co-design/.test("
         "document.querySelector('.eb-search__status').textContent)",
     )
+    wait_until(page, SEARCH_DONE)
     assert "principle=valuing-people" in page.url and "rung=co-design" in page.url
     titles = page.locator(".eb-search__result h3").all_text_contents()
     assert titles and len(titles) <= first_count

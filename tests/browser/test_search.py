@@ -3,11 +3,14 @@ option would give, and a state that lives in the address."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from typing import Any
 
 import pytest
 from evidence_bank.core import catalog, vocabulary
+from evidence_bank.core.search import SEARCH_INDEXES
 
 from tests.browser.conftest import SEARCH_DONE, wait_until
 from tests.helpers import ROOT, VOCABULARY
@@ -70,6 +73,69 @@ def test_the_address_holds_the_state(visit: Any) -> None:
     assert again.input_value("#eb-q") == "mental health"
     assert again.is_checked("#eb-nation-northern-ireland")
     assert again.locator(".eb-search__result h3").all_text_contents() == results
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def test_first_results_from_summaries_then_the_full_text(visit: Any, bank: catalog.Catalog) -> None:
+    """The small summary index gives the first results; the full text adds the case studies that
+    use the words only in their story, each shown once."""
+    cards = set().union(
+        *(
+            _words(" ".join([s.title, s.summary, s.place or "", *s.organisations]))
+            for s in bank.case_studies
+        )
+    )
+    texts = [_words(json.dumps(s.front_matter, default=str) + s.body) for s in bank.case_studies]
+    # A word of one story alone, whose stem (Pagefind stems words) no card and no other case
+    # study shares.
+    prefixes = Counter(word[:6] for text in texts for word in {w[:6]: w for w in text}.values())
+    story_only = sorted(
+        word
+        for study, text in zip(bank.case_studies, texts, strict=True)
+        for word in _words(study.body)
+        if len(word) > 7
+        and prefixes[word[:6]] == 1
+        and not any(card.startswith(word[:6]) for card in cards)
+    )
+    assert story_only, "no word of a story is missing from every card"
+    word = story_only[0]
+    summary_word = max(_words(bank.case_studies[0].summary), key=len)
+    page = visit(f"/search/?q={word}").page
+    wait_until(page, SEARCH_DONE)
+    expected = [s.title for s, text in zip(bank.case_studies, texts, strict=True) if word in text]
+    assert len(expected) == 1
+    shown = page.locator(".eb-search__result h3").all_text_contents()
+    assert sorted(shown) == sorted(expected)
+    # The summary index alone holds the summary's word, not the story's (Pagefind answers a word
+    # it lacks with other pages, so the test reads what the results hold).
+    holding = page.evaluate(
+        """async ([folder, words]) => {
+            const pagefind = await import(`/${folder}/pagefind.js`);
+            await pagefind.init();
+            return Promise.all(words.map(async (w) => {
+                const pages = await Promise.all(
+                    (await pagefind.search(w)).results.map((r) => r.data()));
+                return pages.filter((p) => p.content.toLowerCase().includes(w)).length;
+            }));
+        }""",
+        [SEARCH_INDEXES["summary"].folder, [word, summary_word]],
+    )
+    assert holding[0] == 0 and holding[1] >= 1
+
+
+def test_a_word_no_case_study_holds_finds_nothing(visit: Any, bank: catalog.Catalog) -> None:
+    """Not the pages holding the longest start of the word Pagefind knows ("or" for "orchids")."""
+    word = "orchids"
+    assert not any(word[:5] in json.dumps(s.front_matter) + s.body for s in bank.case_studies)
+    page = visit(f"/search/?q={word}").page
+    wait_until(page, SEARCH_DONE)
+    wait_until(page, COUNTS_READY)
+    assert page.locator(".eb-search__result").count() == 0
+    assert (page.locator(".eb-search__status").text_content() or "").startswith("No case studies")
+    assert not any(_counts(page, "rung").values())
 
 
 def test_without_javascript_the_page_points_to_the_lists(browser: Any, base_url: str) -> None:

@@ -25,6 +25,7 @@ from . import export, fields
 from .catalog import Catalog
 from .model import CaseStudy
 from .schema import SCHEMA_PATH, json_schema_text
+from .search import SEARCH_INDEXES
 from .vocabulary import Vocabulary
 
 NOT_REPORTED = "Not reported in the source."
@@ -217,6 +218,7 @@ class Renderer:
             description="Search the case studies, and filter them by principle, rung, service "
             "area, nation, status and year.",
             facets=facets,
+            indexes={name: index.folder for name, index in SEARCH_INDEXES.items()},
             labels_json=Markup(
                 export.script_json(
                     {f["name"]: {o["value"]: o["label"] for o in f["options"]} for f in facets}

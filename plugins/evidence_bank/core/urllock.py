@@ -18,10 +18,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .search import SEARCH_INDEXES
+
 LOCKED_SUFFIXES = (".html", ".json", ".csv", ".xml", ".bib", ".ris", ".md", ".cff")
 """Kinds of file whose address is locked (pages, data, feeds, citations, downloads)."""
 
-UNLOCKED_PREFIXES = ("assets/", "pagefind/", "search/search_index")
+UNLOCKED_PREFIXES = (
+    "assets/",
+    "search/search_index",
+    *(f"{index.folder}/" for index in SEARCH_INDEXES.values()),
+)
 """Theme assets and the search index: their names carry content hashes and change freely."""
 
 UNLOCKED_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz")

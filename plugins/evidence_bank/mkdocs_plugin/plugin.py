@@ -22,6 +22,7 @@ from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.problems import ProblemsError
 from ..core.render import BLOCKS, Renderer
+from ..core.search import SEARCH_INDEXES
 from .config import EvidenceBankConfig
 
 log = get_plugin_logger(__name__)
@@ -188,7 +189,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        if self.config.search_index and (self.command != "serve" or self._index_in_serve()):
+        if self.catalog is not None and not self.catalog.case_studies:
+            # Pagefind cannot build an index of nothing; the search page says it cannot start
+            # and points to the lists.
+            log.info("no case studies: no search index")
+        elif self.config.search_index and (self.command != "serve" or self._index_in_serve()):
             started = time.perf_counter()
             self._index(site)
             log.info("search index built in %.2f s", time.perf_counter() - started)
@@ -222,24 +227,24 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         return self.catalog is not None and len(self.catalog.case_studies) <= SERVE_INDEX_LIMIT
 
     def _index(self, site: Path) -> None:
-        """Pagefind reads the built pages and writes the search index to site/pagefind/."""
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pagefind",
-                "--site",
-                str(site),
-                "--output-subdir",
-                "pagefind",
-                "--silent",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise PluginError(f"Pagefind could not index the site:\n{result.stderr}")
+        """Pagefind reads the built pages and writes each search index (`SEARCH_INDEXES`) into
+        the site; the indexes are built side by side, one Pagefind process each."""
+        running = []
+        for index in SEARCH_INDEXES.values():
+            command = [sys.executable, "-m", "pagefind", "--site", str(site)]
+            command += ["--output-subdir", index.folder, "--silent"]
+            if index.root_selector:
+                command += ["--root-selector", index.root_selector]
+            running.append(
+                subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            )
+        failures = []
+        for process in running:
+            _, errors = process.communicate()
+            if process.returncode != 0:
+                failures.append(errors)
+        if failures:
+            raise PluginError("Pagefind could not index the site:\n" + "\n".join(failures))
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         # These live outside docs_dir, so live reload does not watch them by itself.

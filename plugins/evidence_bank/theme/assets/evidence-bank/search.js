@@ -1,9 +1,14 @@
 // The search page: Pagefind's JavaScript API behind an accessible form.
+// - Two indexes. The first results come from a small index of titles, summaries and key facts,
+//   so they cost a visitor little however big the bank grows. The full-text index loads once
+//   they are on the screen, and adds the case studies that use the words only in their text.
 // - The query and the ticked filters live in the address (?q=...&principle=...), so a filtered
 //   view can be shared, cited and bookmarked.
 // - Filters combine with AND across filters and OR within one; each option's count is what the
 //   results would hold if that option were ticked too.
-// - Only the first results' pages are fetched, so the first results cost kilobytes, not the index.
+// - Only the shown results' pages are fetched, and the filter index only after the results.
+// - The search box's state is in data-state: "first" while the full text is still being
+//   searched, "done" when the results are complete.
 // Everything shown comes from the index through textContent: nothing is parsed as HTML.
 
 const root = document.getElementById("eb-search");
@@ -15,11 +20,56 @@ const more = root.querySelector(".eb-search__more");
 const labels = JSON.parse(document.getElementById("eb-search-labels").textContent);
 const FACETS = Object.keys(labels);
 const PAGE = 10;
+// Words nearly every case study contains. Left out of a query that has other words, they would
+// change almost nothing in the results but make the search download the biggest parts of the
+// index (a word on every page lists every page). A query of only such words is kept whole.
+const COMMON = new Set(
+  "a an and are as at be but by for from has have in into is it its of on or that the their them they this to was we were what which who with".split(
+    " ",
+  ),
+);
 
-let pagefind = null;
-let results = [];
-let shown = 0;
+const indexes = {};
+const filtersLoaded = new Set();
+let listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set() };
 let run = 0;
+
+function searchTerms(words) {
+  const all = words.split(/\s+/).filter(Boolean);
+  const kept = all.filter((word) => !COMMON.has(word.toLowerCase()));
+  return (kept.length ? kept : all).join(" ") || null;
+}
+
+// Pagefind answers a word it does not hold with the pages that hold the longest start of it that
+// it does hold ("orchid" finds "or"; upstream Pagefind/pagefind#599). Then every result lacks the
+// word, so the first result tells: unless it holds each word (or a word starting like it, as
+// Pagefind's stemming allows), there are no results, and null says so.
+async function genuine(results, terms) {
+  if (!terms || !results.length) return results;
+  const page = await results[0].data();
+  const split = (text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = split(page.content);
+  const holds = (term) => {
+    const start = term.slice(0, term.length <= 4 ? term.length : Math.max(4, Math.ceil(term.length / 2)));
+    return words.some((word) => word.startsWith(start));
+  };
+  return split(terms).every(holds) ? results : null;
+}
+
+// One Pagefind instance per index, loaded when first needed (each bundle has its own module).
+function load(name) {
+  if (!indexes[name]) {
+    indexes[name] = (async () => {
+      const folder = new URL(root.dataset[`${name}Index`], location.href);
+      // Resolve against the page: a bare import() would resolve against this script.
+      const pagefind = await import(new URL("pagefind.js", folder).href);
+      await pagefind.options({ baseUrl: new URL(root.dataset.base, location.href).pathname });
+      await pagefind.init();
+      return pagefind;
+    })();
+  }
+  return indexes[name];
+}
 
 function readState() {
   const state = { q: query.value.trim(), filters: {} };
@@ -69,9 +119,9 @@ function setCounts(facet, counts) {
   }
 }
 
-function describe(state) {
+function describe(state, words = `matching “${state.q}”`) {
   const parts = [];
-  if (state.q) parts.push(`matching “${state.q}”`);
+  if (state.q) parts.push(words);
   for (const facet of FACETS) {
     if (state.filters[facet].length) {
       parts.push(state.filters[facet].map((value) => labels[facet][value] || value).join(" or "));
@@ -80,45 +130,82 @@ function describe(state) {
   return parts.length ? ` ${parts.join("; ")}` : "";
 }
 
-let filtersLoaded = false;
+function caseStudies(count) {
+  return `${count} case ${count === 1 ? "study" : "studies"}`;
+}
 
 async function search() {
   const mine = ++run;
   delete root.dataset.counts;
+  root.dataset.state = "searching";
   const state = readState();
   writeAddress(state);
+  listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set() };
+  list.replaceChildren();
   if (!state.q && !hasFilters(state)) {
     // The counts for the whole bank are in the page already.
-    results = [];
-    await render(true);
+    more.hidden = true;
     status.textContent = "Type words to search for, or tick a filter.";
+    root.dataset.state = "done";
     return;
   }
-  const options = { filters: pagefindFilters(state) };
-  if (!state.q) options.sort = { published: "desc" };
-  const found = await pagefind.search(state.q || null, options);
+  const terms = searchTerms(state.q);
+  const filters = pagefindFilters(state);
+  // 1. The first results: titles, summaries and key facts.
+  const summary = await load("summary");
   if (mine !== run) return;
-  results = found.results;
-  await render(true);
+  const options = { filters };
+  if (!terms) options.sort = { published: "desc" };
+  listing.first = (await genuine((await summary.search(terms, options)).results, terms)) || [];
   if (mine !== run) return;
-  // Announced once the results are on the page (the status is a live region).
-  const count = results.length;
-  status.textContent = `${count} case ${count === 1 ? "study" : "studies"} found${describe(state)}.`;
-  // Results first, counts after: the filter index is only fetched once the first results are
-  // on the screen (a search only reports counts for filters whose index is loaded).
-  if (!filtersLoaded) {
-    await pagefind.filters();
-    filtersLoaded = true;
+  await add(PAGE);
+  if (mine !== run) return;
+  let index = summary;
+  let total = listing.first.length;
+  if (terms) {
+    // The status is a live region: it announces the first results, then the complete count.
+    const where = `with “${state.q}” in the title, summary or key facts`;
+    status.textContent = `${caseStudies(total)} found${describe(state, where)}. Searching the full text too…`;
+    root.dataset.state = "first";
+    // 2. The full text, which holds every case study the first results hold, and more; fetched
+    //    once the first results have had their turn to be drawn.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (mine !== run) return;
+    index = await load("full");
+    if (mine !== run) return;
+    listing.full = await genuine((await index.search(terms, { filters })).results, terms);
+    if (mine !== run) return;
+    if (!listing.full) {
+      // No case study holds the words: nothing to count either.
+      listing.full = [];
+      showMore();
+      status.textContent = `No case studies found${describe(state)}.`;
+      root.dataset.state = "done";
+      for (const facet of FACETS) setCounts(facet, {});
+      root.dataset.counts = "ready";
+      return;
+    }
+    total = Math.max(total, listing.full.length);
+    if (listing.seen.size < PAGE) await add(PAGE - listing.seen.size);
     if (mine !== run) return;
   }
-  const all = await pagefind.search(state.q || null, options);
+  showMore();
+  status.textContent = `${caseStudies(total)} found${describe(state)}.`;
+  root.dataset.state = "done";
+  // 3. The counts, from the index that gave the results. The filter index is only fetched now
+  //    that the results are on the screen (a search only counts filters whose index is loaded).
+  const name = terms ? "full" : "summary";
+  if (!filtersLoaded.has(name)) {
+    await index.filters();
+    filtersLoaded.add(name);
+    if (mine !== run) return;
+  }
+  const all = await index.search(terms, options);
   if (mine !== run) return;
   // Counts for a filter with ticks of its own ignore those ticks (OR within a filter).
   for (const facet of FACETS) {
     if (state.filters[facet].length) {
-      const others = await pagefind.search(state.q || null, {
-        filters: pagefindFilters(state, facet),
-      });
+      const others = await index.search(terms, { filters: pagefindFilters(state, facet) });
       if (mine !== run) return;
       setCounts(facet, others.filters[facet]);
     } else {
@@ -128,35 +215,56 @@ async function search() {
   root.dataset.counts = "ready";
 }
 
-async function render(fresh) {
-  if (fresh) {
-    list.replaceChildren();
-    shown = 0;
+// The next results not shown yet: the first results in their order, then the full text's.
+function candidates(count) {
+  const next = [];
+  while (next.length < count && listing.nextFirst < listing.first.length) {
+    next.push(listing.first[listing.nextFirst++]);
   }
+  while (next.length < count && listing.full && listing.nextFull < listing.full.length) {
+    next.push(listing.full[listing.nextFull++]);
+  }
+  return next;
+}
+
+function showMore() {
+  more.hidden = listing.full
+    ? listing.seen.size >= listing.full.length && listing.nextFirst >= listing.first.length
+    : listing.nextFirst >= listing.first.length;
+}
+
+// Show up to `count` more results (a case study found by both indexes is shown once); returns
+// the first new link, for the focus.
+async function add(count) {
   const mine = run;
-  const next = results.slice(shown, shown + PAGE);
-  const pages = await Promise.all(next.map((result) => result.data()));
-  if (mine !== run) return;
   let first = null;
-  for (const page of pages) {
-    const item = document.createElement("li");
-    item.className = "eb-search__result";
-    const heading = document.createElement("h3");
-    const link = document.createElement("a");
-    link.href = page.url;
-    link.textContent = page.meta.title;
-    heading.append(link);
-    const summary = document.createElement("p");
-    summary.textContent = page.meta.summary || page.excerpt.replace(/<[^>]*>/g, "");
-    const facts = document.createElement("p");
-    facts.className = "eb-search__facts";
-    facts.textContent = `Rung: ${page.meta.rung}. Principles: ${page.meta.principles}.`;
-    item.append(heading, summary, facts);
-    list.append(item);
-    first = first || link;
+  while (count > 0) {
+    const next = candidates(count);
+    if (!next.length) break;
+    const pages = await Promise.all(next.map((result) => result.data()));
+    if (mine !== run) return null;
+    for (const page of pages) {
+      if (listing.seen.has(page.url)) continue;
+      listing.seen.add(page.url);
+      count -= 1;
+      const item = document.createElement("li");
+      item.className = "eb-search__result";
+      const heading = document.createElement("h3");
+      const link = document.createElement("a");
+      link.href = page.url;
+      link.textContent = page.meta.title;
+      heading.append(link);
+      const summary = document.createElement("p");
+      summary.textContent = page.meta.summary || page.excerpt.replace(/<[^>]*>/g, "");
+      const facts = document.createElement("p");
+      facts.className = "eb-search__facts";
+      facts.textContent = `Rung: ${page.meta.rung}. Principles: ${page.meta.principles}.`;
+      item.append(heading, summary, facts);
+      list.append(item);
+      first = first || link;
+    }
   }
-  shown += pages.length;
-  more.hidden = shown >= results.length;
+  showMore();
   return first;
 }
 
@@ -174,16 +282,12 @@ form.addEventListener("submit", (event) => {
   search();
 });
 more.addEventListener("click", async () => {
-  const first = await render(false);
+  const first = await add(PAGE);
   if (first) first.focus();
 });
 
 async function start() {
   status.textContent = "Loading the search…";
-  // Resolve against the page: a bare import() would resolve against this script.
-  pagefind = await import(new URL(root.dataset.pagefind, location.href).href);
-  await pagefind.options({ baseUrl: new URL(root.dataset.base, location.href).pathname });
-  await pagefind.init();
   applyAddress();
   await search();
 }
