@@ -279,3 +279,18 @@ def test_a_withdrawn_case_study_keeps_its_page_as_a_notice_and_leaves_every_list
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "A minimal case study" not in index
     assert "Another case study" in index
+
+
+def test_a_story_heading_keeps_its_own_id_and_the_contents(tmp_path: Path) -> None:
+    """The story is rendered by MkDocs and the page around it by the template: a story heading
+    named like a section of the template gets another id, and both are in the contents."""
+    body = "## Outcomes\n\nWhat the story says.\n\n## Context\n\nMore.\n"
+    site = build(make_project(tmp_path, {"minimal.md": case_study(body=body)}))
+    page = _page(site, "case-studies/minimal")
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "every id on the page is unique"
+    assert '<h2 id="outcomes-1">Outcomes</h2>' in page
+    assert '<h2 id="outcomes" data-pagefind-ignore="index">Outcomes</h2>' in page
+    contents = list(dict.fromkeys(re.findall(r'<a href="#([^"]+)" class="md-nav__link"', page)))
+    assert contents[:3] == ["outcomes-1", "context", "rung"]
+    assert "outcomes" in contents and contents.index("outcomes") > contents.index("rung")

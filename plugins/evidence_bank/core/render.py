@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import posixpath
 import re
@@ -74,6 +75,36 @@ class Pager:
         return shown
 
 
+def _meta(title: str, description: str, extra: dict[str, Any] | None) -> dict[str, Any]:
+    # Compat: Material prints `page.meta.title` and `page.meta.description` unescaped
+    # (base.html, header.html), so the metadata carries them HTML-escaped.
+    return {
+        **(extra or {}),
+        "title": str(escape(title)),
+        "description": str(escape(_one_line(description))),
+    }
+
+
+_STORY = "<!-- evidence-bank: the story -->"
+_ANY_ID = re.compile(r'\sid="([^"]+)"')
+_HEADING_ID = re.compile(r'<h[1-6][^>]*?\sid="([^"]+)"')
+_HEADING_ID_SUB = re.compile(r'(<h[1-6][^>]*?\sid=")([^"]+)(")')
+_SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>')
+
+
+@dataclass(frozen=True, slots=True)
+class StudyPage:
+    """A case study's page as HTML, and what its table of contents needs to know."""
+
+    html: str
+    renamed: dict[str, str]
+    """Ids of the story's headings that were changed, old to new."""
+    sections: tuple[tuple[str, str], ...]
+    """(id, title) of each section the template adds after the story, in order."""
+    ids: frozenset[str]
+    """Every id the template gives an element."""
+
+
 @dataclass(frozen=True, slots=True)
 class GeneratedPage:
     """A page the plugin adds to the site: where it goes and its markdown."""
@@ -84,6 +115,8 @@ class GeneratedPage:
     in_nav: bool = True
     """False for the many pages that only their index page links to (case studies, principle
     and rung pages): a sidebar listing every case study is quadratic in the number of pages."""
+    study: CaseStudy | None = None
+    """For a case study's page: the case study (`content` is then its story alone)."""
 
 
 def _root(here: str) -> str:
@@ -350,22 +383,68 @@ class Renderer:
             )
 
     def case_study(self, study: CaseStudy) -> GeneratedPage:
-        return self.render(
-            f"case-studies/{study.slug}.md",
-            "case_study.md",
-            title=study.title,
-            description=study.summary,
+        """The page MkDocs reads for a case study: its story alone, so that MkDocs renders the
+        markdown (its links checked, its headings in the table of contents) and no more; the
+        rest of the page is HTML from `case_study_page`, made when MkDocs reaches the page.
+
+        The story starts with a blank line: MkDocs reads no front matter from it then."""
+        return GeneratedPage(f"case-studies/{study.slug}.md", "\n" + study.body, False, study)
+
+    def case_study_meta(self, study: CaseStudy) -> dict[str, Any]:
+        """The page metadata of a case study's page (other pages carry it as front matter)."""
+        return _meta(
+            study.title,
+            study.summary,
             # Only case-study pages carry data-pagefind-body, so search finds case studies.
-            meta={
+            {
                 "eb_search": True,
                 "eb_jsonld": export.script_json(
                     export.article_ld(study, self.site_url, self.vocabulary)
                 ),
             },
+        )
+
+    def case_study_page(self, study: CaseStudy, story: str) -> StudyPage:
+        """A case study's page: the template's HTML around `story`, the story's HTML.
+
+        A heading of the story whose id the template uses too (a story may have its own
+        "Outcomes") is given another id, so that every id on the page is unique."""
+        here = page_url(f"case-studies/{study.slug}.md", self.directory_urls)
+        shell = self.env.get_template("case_study.html").render(
+            title=study.title,
+            catalog=self.catalog,
+            vocabulary=self.vocabulary,
+            not_reported=NOT_REPORTED,
+            url=self._linker(here),
+            root=_root(here),
+            site_url=self.site_url,
             study=study,
             harvard=export.harvard(study, self.site_url),
             related=self.catalog.related.get(study.slug, ()),
+            story=Markup(_STORY),
         )
+        template_ids = set(_ANY_ID.findall(shell))
+        taken = template_ids | set(_HEADING_ID.findall(story))
+        renamed: dict[str, str] = {}
+
+        def rename(match: re.Match[str]) -> str:
+            old = match.group(2)
+            if old not in template_ids:
+                return match.group(0)
+            number = 1
+            while f"{old}-{number}" in taken:
+                number += 1
+            renamed[old] = new = f"{old}-{number}"
+            taken.add(new)
+            return f"{match.group(1)}{new}{match.group(3)}"
+
+        story = _HEADING_ID_SUB.sub(rename, story)
+        before, after = shell.split(_STORY, 1)
+        sections = tuple(
+            (anchor, html.unescape(re.sub(r"<[^>]+>", "", title)))
+            for anchor, title in _SECTION.findall(after)
+        )
+        return StudyPage(before + story + after, renamed, sections, frozenset(template_ids))
 
     def render(
         self,
@@ -388,14 +467,9 @@ class Renderer:
             site_url=self.site_url,
             **context,
         )
-        # Compat: Material prints `page.meta.title` and `page.meta.description` unescaped
-        # (base.html, header.html), so the front matter carries them HTML-escaped.
-        meta = {
-            **(meta or {}),
-            "title": str(escape(title)),
-            "description": str(escape(_one_line(description))),
-        }
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
+        front = yaml.safe_dump(
+            _meta(title, description, meta), allow_unicode=True, sort_keys=True, width=10_000
+        )
         in_nav = src_uri.endswith("index.md") or "/" not in src_uri
         return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}", in_nav)
 

@@ -19,7 +19,7 @@ class EvidenceBankConfig(base.Config):  # type: ignore[no-untyped-call]
 
     templates = c.Optional(c.Type(str))
     """A folder of Jinja templates, relative to mkdocs.yml, that override the plugin's own
-    (`case_study.md`, `principle.md`, ...) file by file."""
+    (`case_study.html`, `principle.md`, ...) file by file."""
 
     allow_synthetic = c.Type(bool, default=False)
     """Accept case studies marked `synthetic: true`. Only for tests and benchmarks: the

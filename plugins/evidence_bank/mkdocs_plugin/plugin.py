@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..core import catalog as catalog_module
 from ..core import csp, sanitise, urllock
 from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
+from ..core.model import CaseStudy
 from ..core.problems import ProblemsError
 from ..core.render import BLOCKS, Renderer
 from ..core.search import SEARCH_INDEXES
@@ -40,6 +43,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.catalog: Catalog | None = None
         self.renderer: Renderer | None = None
         self.sanitised: set[str] = set()
+        self.stories: dict[str, CaseStudy] = {}
         self.page_seconds = 0.0
         self.root = Path.cwd()
         self.command = "build"
@@ -52,6 +56,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.catalog = None
         self.renderer = None
         self.sanitised = set()
+        self.stories = {}
         self.page_seconds = 0.0
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return config
@@ -103,6 +108,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 continue
             if page.src_uri.startswith("case-studies/") and page.src_uri != "case-studies/index.md":
                 self.sanitised.add(page.src_uri)
+            if page.study is not None:
+                self.stories[page.src_uri] = page.study
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
                 File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
@@ -135,8 +142,14 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        if self.renderer is None:
+            return None
+        study = self.stories.get(page.file.src_uri)
+        if study is not None:
+            page.meta = self.renderer.case_study_meta(study)
+            return None
         # Authored pages may include vocabulary blocks; one substring test per page.
-        if "<!-- evidence-bank:" not in markdown or self.renderer is None:
+        if "<!-- evidence-bank:" not in markdown:
             return None
         expanded, unknown = self.renderer.expand_blocks(markdown, page.file.src_uri)
         for line, name in unknown:
@@ -152,6 +165,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        study = self.stories.get(page.file.src_uri)
+        if study is not None and self.renderer is not None:
+            started = time.perf_counter()
+            html = self._case_study_page(study, html, page)
+            self.page_seconds += time.perf_counter() - started
         # Defence in depth for contributed content; a set lookup per page.
         if page.file.src_uri in self.sanitised:
             started = time.perf_counter()
@@ -159,6 +177,22 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             self.page_seconds += time.perf_counter() - started
             return cleaned
         return None
+
+    def _case_study_page(self, study: CaseStudy, story: str, page: Page) -> str:
+        """The case study's page around its story, made now rather than held from on_files;
+        its sections join the story's headings in the table of contents."""
+        assert self.renderer is not None
+        made = self.renderer.case_study_page(study, story)
+        items = list(page.toc.items)
+        for item in _walk(items):
+            item.id = made.renamed.get(item.id, item.id)
+        items += [AnchorLink(title, anchor, 2) for anchor, title in made.sections]
+        page.toc = TableOfContents(items)
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids = {
+                made.renamed.get(anchor, anchor) for anchor in page.present_anchor_ids
+            } | made.ids
+        return made.html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         return self._secure(output)
@@ -252,6 +286,12 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             if path is not None and path.exists():
                 server.watch(str(path))
         return server
+
+
+def _walk(items: list[AnchorLink]) -> Iterator[AnchorLink]:
+    for item in items:
+        yield item
+        yield from _walk(item.children)
 
 
 def build_date() -> str:
