@@ -62,3 +62,52 @@ def test_an_edited_case_study_is_rebuilt_and_served(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_preview_makes_again_only_what_an_edit_changes(tmp_path: Path) -> None:
+    """`./scripts/preview` serves with `--dirty`: after an edit, the case study's page and the
+    lists showing it are made again, and not the other pages; a strict site stays strict."""
+    studies = {
+        f"{name}.md": MINIMAL.replace("cs-0100", f"cs-010{n}").replace(
+            "A minimal case study", f"The {name} case study"
+        )
+        for n, name in enumerate(["first", "second", "third"], 1)
+    }
+    project = make_project(tmp_path, studies, config={"strict": True})
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "evidence_bank.cli.preview",
+                "case_studies/first.md",
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=project,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "EB_ROOT": str(project)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/case-studies/first/", "The first case study")
+        time.sleep(0.5)
+        (project / "case_studies" / "first.md").write_text(
+            studies["first.md"].replace("The first case study", "The edited case study"),
+            encoding="utf-8",
+        )
+        _wait_for(f"{base}/case-studies/first/", "The edited case study")
+        _wait_for(f"{base}/case-studies/", "The edited case study")
+        assert "The second case study" in _get(f"{base}/case-studies/second/")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    text = log.read_text(encoding="utf-8")
+    made = [line for line in text.splitlines() if "pages made again" in line]
+    assert len(made) >= 2, text
+    again, total = (int(n) for n in made[-1].split("evidence_bank: ")[1].split()[0:3:2])
+    assert 1 <= again < total, made[-1]
+    assert "Aborted" not in text and "dirty" not in text, text

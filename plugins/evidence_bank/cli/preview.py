@@ -46,7 +46,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_only:
         return 0
     config = root / "mkdocs.yml"
-    command = ["mkdocs", "serve", "--dev-addr", args.dev_addr]
     if path.parent != published:
         # A draft outside the repository: a temporary folder holds links to the published
         # case studies and the draft, and a configuration that inherits the site's.
@@ -57,7 +56,19 @@ def main(argv: list[str] | None = None) -> int:
             (folder / entry.name).symlink_to(entry)
         (folder / path.name).symlink_to(path)
         config = variant.write_variant(root, folder, work / "mkdocs.yml")
-    os.execvp(command[0], [*command, "--config-file", str(config)])
+    command = serve_command(config, args.dev_addr)
+    os.execvp(command[0], command)
+
+
+def serve_command(config: Path, dev_addr: str) -> list[str]:
+    """The preview server: `mkdocs serve --dirty`, so that after an edit MkDocs renders again
+    only the pages the edit changed (the plugin keeps what it read and made between rebuilds).
+    Open data, feeds and other case studies' "related" lists stay as the first build made
+    them; `mkdocs build` makes everything afresh."""
+    return [
+        *(sys.executable, "-m", "mkdocs", "serve", "--dirty"),
+        *("--dev-addr", dev_addr, "--config-file", str(config)),
+    ]
 
 
 if __name__ == "__main__":

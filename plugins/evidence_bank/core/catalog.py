@@ -10,7 +10,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +59,13 @@ def load(
     *,
     root: Path | None = None,
     allow_synthetic: bool = False,
+    cache: ReadCache | None = None,
 ) -> Catalog:
     """Read, validate and index every file in `directory`; raise `ProblemsError` on any problem.
 
-    `root` is the folder paths in messages are relative to (the project root).
+    `root` is the folder paths in messages are relative to (the project root). With a `cache`
+    (kept by the caller between loads, as a live preview does), a file whose size and
+    modification time have not changed since the last load is not read again.
     """
     base = root or directory.parent
     problems: list[Problem] = []
@@ -80,8 +83,12 @@ def load(
             ]
         )
     entries = sorted(directory.iterdir(), key=lambda p: p.name)
-    jobs = [(entry, _shown(entry, base)) for entry in entries]
-    for result in read_all(jobs, vocabulary, allow_synthetic=allow_synthetic):
+    if cache is None:
+        jobs = [(entry, _shown(entry, base)) for entry in entries]
+        results = read_all(jobs, vocabulary, allow_synthetic=allow_synthetic)
+    else:
+        results = _read_changed(entries, base, vocabulary, allow_synthetic, cache)
+    for result in results:
         if isinstance(result, list):
             problems.extend(result)
         else:
@@ -90,6 +97,51 @@ def load(
     if problems:
         raise ProblemsError(problems)
     return build(studies, vocabulary)
+
+
+@dataclass
+class ReadCache:
+    """What earlier loads read, for a caller that loads the same folder again and again (a live
+    preview): each file's (inode, size, modification time) and the result of reading it, valid
+    for one vocabulary and setting."""
+
+    settings: tuple[Vocabulary, bool] | None = None
+    files: dict[Path, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
+
+
+def _read_changed(
+    entries: list[Path],
+    base: Path,
+    vocabulary: Vocabulary,
+    allow_synthetic: bool,
+    cache: ReadCache,
+) -> list[Any]:
+    """`read_one` for the files that changed since they were last read; the cache for the rest.
+    The cache is left holding exactly the files read now."""
+    if cache.settings != (vocabulary, allow_synthetic):
+        cache.settings = (vocabulary, allow_synthetic)
+        cache.files.clear()
+    files = cache.files
+    keys = {}
+    for entry in entries:
+        try:
+            stat = entry.stat()
+            keys[entry] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            keys[entry] = (0, -1, 0)  # Gone or unreadable: read_one says what is wrong.
+    changed = [e for e in entries if e not in files or files[e][0] != keys[e]]
+    fresh = read_all(
+        [(entry, _shown(entry, base)) for entry in changed],
+        vocabulary,
+        allow_synthetic=allow_synthetic,
+    )
+    kept = {entry: files[entry] for entry in entries if entry in files}
+    kept.update(
+        {entry: (keys[entry], result) for entry, result in zip(changed, fresh, strict=True)}
+    )
+    files.clear()
+    files.update(kept)
+    return [files[entry][1] for entry in entries]
 
 
 def check_files(

@@ -418,21 +418,20 @@ def csl_json(study: CaseStudy, site_url: str) -> str:
     return json.dumps([item], indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def citation_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
-    """BibTeX, RIS and CSL-JSON for every case study, withdrawn ones too: their addresses are
-    published, and a reference to a withdrawn case study still leads to its notice."""
-    files = []
-    for study in sorted(catalog.by_id.values(), key=lambda s: s.id):
-        texts = [
-            (".bib", bibtex(study, site_url)),
-            (".ris", ris(study, site_url)),
-            (".json", csl_json(study, site_url)),
-        ]
-        # Under former names too: a file cannot redirect, so a renamed case study's old
-        # citation addresses keep the same content.
-        for name in (study.slug, *study.aliases):
-            files += [(f"case-studies/{name}/cite{suffix}", text) for suffix, text in texts]
-    return files
+def study_citation_files(study: CaseStudy, site_url: str) -> list[tuple[str, str]]:
+    """One case study's BibTeX, RIS and CSL-JSON files."""
+    texts = [
+        (".bib", bibtex(study, site_url)),
+        (".ris", ris(study, site_url)),
+        (".json", csl_json(study, site_url)),
+    ]
+    # Under former names too: a file cannot redirect, so a renamed case study's old citation
+    # addresses keep the same content.
+    return [
+        (f"case-studies/{name}/cite{suffix}", text)
+        for name in (study.slug, *study.aliases)
+        for suffix, text in texts
+    ]
 
 
 def citation_cff(site_url: str, today: str) -> str:

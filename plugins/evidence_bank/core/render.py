@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import html
 import io
 import posixpath
@@ -143,6 +144,28 @@ def relative(from_url: str, to_url: str) -> str:
     return target
 
 
+@functools.cache
+def _environment(templates_dir: str | None) -> jinja2.Environment:
+    """The templates, compiled once per process (a live preview renders again and again; a
+    template changed on disk is compiled again, as Jinja checks its time)."""
+    search = [templates_dir] if templates_dir else []
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*search, str(TEMPLATES)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # Markdown's heading ids `{#id}` look like Jinja comments; comments are `{#- -#}`.
+        comment_start_string="{#-",
+        comment_end_string="-#}",
+    )
+
+
+Memo = dict[Any, tuple[Any, tuple[CaseStudy, ...]]]
+"""What a Renderer made, by what it was made from, with the case studies it was made from."""
+
+
 class Renderer:
     """Renders every generated page of the bank."""
 
@@ -154,25 +177,28 @@ class Renderer:
         templates_dir: Path | None = None,
         site_url: str = "",
         today: str = "2000-01-01",
+        memo: Memo | None = None,
     ) -> None:
         self.catalog = catalog
+        self.memo = memo
+        """List pages made by an earlier Renderer, for a caller that renders the same bank
+        again and again (a live preview): a page whose case studies are the very same objects
+        (a catalog read with a `ReadCache` keeps unchanged ones) and whose counts have not
+        changed is not rendered again. `fresh` holds what this Renderer made or reused: the
+        memo for the next one."""
+        self.fresh: Memo = {}
+        self._counts = (
+            len(catalog.case_studies),
+            tuple(len(v) for v in catalog.by_rung.values()),
+            tuple(len(v) for v in catalog.matrix.values()),
+            tuple(len(v) for v in catalog.by_step_principle.values()),
+        )
         self.vocabulary = catalog.vocabulary
         self.directory_urls = directory_urls
         self.site_url = site_url
         self.today = today
         """The build's date (from SOURCE_DATE_EPOCH when set), for what is due for review."""
-        search = [str(templates_dir)] if templates_dir else []
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([*search, str(TEMPLATES)]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            # Markdown's heading ids `{#id}` look like Jinja comments; comments are `{#- -#}`.
-            comment_start_string="{#-",
-            comment_end_string="-#}",
-        )
+        self.env = _environment(str(templates_dir) if templates_dir else None)
 
     # -- the pages ---------------------------------------------------------------------------
 
@@ -316,33 +342,50 @@ class Renderer:
 
         return BLOCK_MARKER.sub(replace, markdown), unknown
 
-    def downloads(self) -> list[tuple[str, bytes]]:
+    def downloads(self, bank_wide: bool = True) -> list[tuple[str, bytes]]:
         """Files to publish as they are: (path below the site root, bytes), in a fixed order:
-        templates, open data, schema, feeds, citations, and redirects."""
+        templates, open data, schema, feeds, citations, and redirects.
+
+        Without `bank_wide`, the open data and feeds (`BANK_WIDE`: files that list every case
+        study, the slowest to make) are left out."""
         catalog, site_url = self.catalog, self.site_url
         texts = [
             ("downloads/co-design-checklist.md", checklist_markdown(self.vocabulary)),
             ("downloads/co-design-checklist.csv", checklist_csv(self.vocabulary)),
             (SCHEMA_PATH, json_schema_text(self.vocabulary, site_url)),
-            *export.data_files(catalog, site_url),
-            *export.feed_files(catalog, site_url),
-            *export.citation_files(catalog, site_url),
+            *(export.data_files(catalog, site_url) if bank_wide else ()),
+            *(export.feed_files(catalog, site_url) if bank_wide else ()),
             ("CITATION.cff", export.citation_cff(site_url, self.today)),
-            *self.redirects(),
         ]
-        return [(path, text.encode("utf-8")) for path, text in texts]
+        files = [(path, text.encode("utf-8")) for path, text in texts]
+        # Each case study's citations, then each one's redirects.
+        studies = sorted(catalog.by_id.values(), key=lambda s: s.id)
+        for kind in ("citations", "redirects"):
+            for study in studies:
+                files += self._study_files(kind, study)
+        return files
 
-    def redirects(self) -> list[tuple[str, str]]:
-        """Static redirect pages: /id/<id>/ for every case study (withdrawn ones too), and each
-        former name (alias). Each leads straight to the page: never to another redirect."""
-        pages = []
-        for study in sorted(self.catalog.by_id.values(), key=lambda s: s.id):
-            target = f"case-studies/{study.slug}.md"
-            sources = [f"id/{study.id}/index.html"]
-            sources += [f"case-studies/{alias}/index.html" for alias in study.aliases]
-            for source in sources:
-                pages.append((source, self.redirect_page(source, target, study.title)))
-        return pages
+    def _study_files(self, kind: str, study: CaseStudy) -> list[tuple[str, bytes]]:
+        key = (kind, id(study))
+        if self.memo is not None and key in self.memo:
+            self.fresh[key] = self.memo[key]
+            made: list[tuple[str, bytes]] = self.memo[key][0]
+            return made
+        if kind == "citations":
+            texts = export.study_citation_files(study, self.site_url)
+        else:
+            texts = self.study_redirects(study)
+        files = [(path, text.encode("utf-8")) for path, text in texts]
+        if self.memo is not None:
+            self.fresh[key] = (files, (study,))
+        return files
+
+    def study_redirects(self, study: CaseStudy) -> list[tuple[str, str]]:
+        """One case study's redirect pages: from /id/<id>/ and from each former name."""
+        target = f"case-studies/{study.slug}.md"
+        sources = [f"id/{study.id}/index.html"]
+        sources += [f"case-studies/{alias}/index.html" for alias in study.aliases]
+        return [(source, self.redirect_page(source, target, study.title)) for source in sources]
 
     def redirect_page(self, source: str, target_src: str, title: str) -> str:
         here = source.rsplit("/", 1)[0] + "/"
@@ -371,7 +414,29 @@ class Renderer:
         uris = [src_uri, *(f"{folder}/page/{n}.md" for n in range(2, len(chunks) + 1))]
         for number, chunk in enumerate(chunks, 1):
             pager = Pager(number, len(chunks), len(items), (number - 1) * PAGE_SIZE, tuple(uris))
-            yield self.render(
+            key = None
+            if self.memo is not None:
+                key = (
+                    template,
+                    uris[number - 1],
+                    tuple(map(id, chunk)),
+                    pager,
+                    title,
+                    description,
+                    self._counts,
+                    tuple(
+                        (name, tuple(value.get(s.id) for s in chunk))
+                        if isinstance(value, dict)
+                        else (name, value)
+                        for name, value in sorted(context.items())
+                    ),
+                )
+                if key in self.memo:
+                    self.fresh[key] = self.memo[key]
+                    reused: GeneratedPage = self.memo[key][0]
+                    yield reused
+                    continue
+            page = self.render(
                 uris[number - 1],
                 template,
                 title=title if number == 1 else f"{title} (page {number} of {len(chunks)})",
@@ -381,6 +446,11 @@ class Renderer:
                 pager=pager,
                 **context,
             )
+            if key is not None:
+                # The case studies are kept with the page: while the memo holds them, no other
+                # object can take their ids.
+                self.fresh[key] = (page, chunk)
+            yield page
 
     def case_study(self, study: CaseStudy) -> GeneratedPage:
         """The page MkDocs reads for a case study: its story alone, so that MkDocs renders the
