@@ -50,9 +50,14 @@ def record(study: CaseStudy, site_url: str) -> dict[str, Any]:
 
 
 def json_text(catalog: Catalog, site_url: str) -> str:
-    """`case-studies.json`: a list of records, newest first, keys sorted."""
-    records = [record(study, site_url) for study in catalog.case_studies]
-    return json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    """`case-studies.json`: a list of records, newest first, keys sorted, one record a line.
+    (Python writes indented JSON with its slow pure-Python encoder: at 10,000 case studies,
+    seconds.)"""
+    lines = ",\n".join(
+        json.dumps(record(study, site_url), ensure_ascii=False, sort_keys=True)
+        for study in catalog.case_studies
+    )
+    return f"[\n{lines}\n]\n" if lines else "[]\n"
 
 
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
