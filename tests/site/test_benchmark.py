@@ -28,5 +28,9 @@ def test_quick_benchmark_produces_its_table_csv_and_chart(tmp_path: Path) -> Non
         assert 0 < float(row["largest_page_kb"]) < 60
         assert float(row["first_search_kb"]) > 0
     assert 0 < float(ours["plugin_s"]) < float(ours["build_s"])
+    # The peak is the higher of the build process's and Pagefind's, each logged by the plugin.
+    own, pagefind = float(ours["build_process_mb"]), float(ours["pagefind_mb"])
+    assert 0 < own <= float(ours["peak_mb"]) + 1 and 0 < pagefind <= float(ours["peak_mb"]) + 1
+    assert max(own, pagefind) > 0.9 * float(ours["peak_mb"])
     assert float(ours["edit_to_preview_s"]) > 0
     assert (tmp_path / "benchmark.png").read_bytes().startswith(b"\x89PNG")

@@ -7,6 +7,7 @@ import gc
 import hashlib
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -333,6 +334,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         return made.html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if page.file.src_uri in self.stories:
+            # Written once this hook returns, and not needed again: without this, MkDocs holds
+            # every case study's HTML until the build ends.
+            page.content = None
+            page.markdown = None
         return self._secure(output)
 
     def on_post_template(
@@ -380,9 +386,17 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         elif self.config.search_index and (self.command != "serve" or self._index_in_serve()):
             started = time.perf_counter()
             self._index(site)
-            log.info("search index built in %.2f s", time.perf_counter() - started)
+            log.info(
+                "search index built in %.2f s; Pagefind's peak memory %.0f MB",
+                time.perf_counter() - started,
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            )
         if self.config.url_lock and self.command != "serve":
             self._check_urls(site, config)
+        log.info(
+            "peak memory of the build process: %.0f MB",
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        )
 
     def _check_urls(self, site: Path, config: MkDocsConfig) -> None:
         assert self.config.url_lock is not None
