@@ -64,6 +64,43 @@ def test_an_edited_case_study_is_rebuilt_and_served(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
+def _preview(project: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "evidence_bank.cli.preview",
+                "case_studies/" + sorted(p.name for p in (project / "case_studies").iterdir())[0],
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=project,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "EB_ROOT": str(project)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def test_the_preview_makes_pages_again_when_a_template_changes(tmp_path: Path) -> None:
+    """What the preview keeps between rebuilds is made again when a template changes."""
+    project = make_project(tmp_path, plugin={"templates": "overrides"})
+    (project / "overrides").mkdir()
+    rung = project / "overrides" / "rung.md"
+    rung.write_text("<h1>Custom {{ term.label }} one</h1>\n", encoding="utf-8")
+    port = _free_port()
+    server = _preview(project, port, tmp_path / "serve.log")
+    try:
+        url = f"http://127.0.0.1:{port}/ladder/co-design/"
+        _wait_for(url, "Custom Co-design one")
+        time.sleep(0.5)
+        rung.write_text("<h1>Custom {{ term.label }} two</h1>\n", encoding="utf-8")
+        _wait_for(url, "Custom Co-design two")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def test_the_preview_makes_again_only_what_an_edit_changes(tmp_path: Path) -> None:
     """`./scripts/preview` serves with `--dirty`: after an edit, the case study's page and the
     lists showing it are made again, and not the other pages; a strict site stays strict."""
@@ -76,21 +113,7 @@ def test_the_preview_makes_again_only_what_an_edit_changes(tmp_path: Path) -> No
     project = make_project(tmp_path, studies, config={"strict": True})
     port = _free_port()
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "evidence_bank.cli.preview",
-                "case_studies/first.md",
-                "--dev-addr",
-                f"127.0.0.1:{port}",
-            ],
-            cwd=project,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "EB_ROOT": str(project)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    server = _preview(project, port, log)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/case-studies/first/", "The first case study")

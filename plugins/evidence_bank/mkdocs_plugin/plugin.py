@@ -144,7 +144,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             templates_dir=self.templates_dir,
             site_url=config.site_url or "",
             today=build_date(),
-            memo=self.memo if self.command == "serve" else None,
+            memo=self.memo if self.incremental else None,
         )
         clashes = []
         for page in renderer.pages():
