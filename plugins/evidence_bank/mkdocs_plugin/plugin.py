@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import hashlib
-import logging
 import os
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,13 +25,12 @@ from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.model import CaseStudy
 from ..core.problems import ProblemsError
-from ..core.render import BLOCKS, TEMPLATES, Memo, Renderer
+from ..core.render import BLOCKS, TEMPLATES, Renderer
 from ..core.search import SEARCH_INDEXES
 from .config import EvidenceBankConfig
+from .preview import EDITION, Preview, notice_changes_at_once
 
 log = get_plugin_logger(__name__)
-
-_EDITION = "\n<!-- evidence-bank edition: "
 
 SERVE_INDEX_LIMIT = 300
 """Up to this many case studies, `mkdocs serve` rebuilds the search index too (under 0.5 s)."""
@@ -56,31 +49,17 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.page_seconds = 0.0
         self.root = Path.cwd()
         self.command = "build"
-        self.incremental = False
-        self.building = False
-        # Kept across `mkdocs serve` rebuilds (this object lives as long as the server): what
-        # earlier builds read, and the generated files they wrote to disk.
+        # A preview (`mkdocs serve --dirty`): what the plugin keeps between its rebuilds.
+        self.preview: Preview | None = None
+        # Kept across `mkdocs serve` rebuilds (this object lives as long as the server).
         self.reads = catalog_module.ReadCache()
-        self.stash: str | None = None
-        self.written: dict[str, str | bytes] = {}
-        self.memo: Memo = {}
-        self.bank_wide: dict[str, bytes] = {}
-        self.theme_env: tuple[Any, Any] | None = None
-        self.stamps: dict[str, str] = {}
-        self.settings_stamp = ""
-        self.settings_digest = ""
         self.pages = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
-        # `mkdocs serve --dirty` (./scripts/preview): the site folder is kept between rebuilds,
-        # and MkDocs renders again only the pages whose file is newer than their output.
-        self.incremental = command == "serve" and dirty
-        if self.incremental:
-            # MkDocs warns on every such rebuild that links may be stale, which would stop a
-            # strict preview; the plugin makes the pages an edit changes, and says what it
-            # leaves as it was.
-            logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+        if command == "serve" and dirty:
+            self.preview = Preview()
+            self.reads = self.preview.reads
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Reset per-build state: the plugin object lives across `mkdocs serve` rebuilds.
@@ -124,27 +103,20 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         except ProblemsError as error:
             raise PluginError(str(error)) from None
         read = time.perf_counter()
-        if self.incremental:
-            self.stamps = {
-                path.name: "{}.{}.{}".format(*key) for path, (key, _) in self.reads.files.items()
-            }
-            # What every generated page is made from besides the case studies: when it
-            # changes, every page is made again.
+        preview = self.preview
+        if preview is not None:
+            # What every generated page is made from besides the case studies.
             settings = [self.vocabulary_file, *sorted(TEMPLATES.rglob("*.*"))]
             if self.templates_dir is not None and self.templates_dir.is_dir():
                 settings += sorted(self.templates_dir.rglob("*.*"))
-            stamp = " ".join(_stamp(path) for path in settings)
-            if stamp != self.settings_stamp:
-                self.settings_stamp = stamp
-                self.settings_digest = hashlib.blake2b(stamp.encode(), digest_size=8).hexdigest()
-                self.memo = {}
+            preview.read(settings)
         self.renderer = renderer = Renderer(
             self.catalog,
             directory_urls=config.use_directory_urls,
             templates_dir=self.templates_dir,
             site_url=config.site_url or "",
             today=build_date(),
-            memo=self.memo if self.incremental else None,
+            memo=preview.memo if preview is not None else None,
         )
         clashes = []
         for page in renderer.pages():
@@ -160,20 +132,16 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             if page.study is not None:
                 self.stories[page.src_uri] = page.study
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            content = page.content
-            if page.study is not None and self.incremental:
-                content += self._edition(page.study)
-            files.append(self._generated(config, page.src_uri, content, inclusion))
-        # A preview's rebuilds leave the open data and feeds as its first build made them: they
-        # list every case study, and are the slowest files to make.
-        bank_wide = not (self.incremental and self.bank_wide)
-        made = renderer.downloads(bank_wide=bank_wide)
-        if bank_wide and self.incremental:
-            known = {path for path, _ in renderer.downloads(bank_wide=False)}
-            self.bank_wide = {path: data for path, data in made if path not in known}
-        elif not bank_wide:
-            made += list(self.bank_wide.items())
-            log.info("open data and feeds are as the preview's first build made them")
+            if preview is None:
+                files.append(
+                    File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+                )
+            else:
+                content = page.content
+                if page.study is not None:
+                    content += preview.edition(page.study)
+                files.append(preview.page_file(config, page.src_uri, content, inclusion))
+        made = renderer.downloads() if preview is None else preview.downloads(renderer)
         self.downloads = []
         for path, data in made:
             authored = files.get_file_from_path(path)
@@ -182,7 +150,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                     f"{_relative(Path(authored.abs_src_path or ''), self.root)} "
                     f"would be overwritten by the generated file {path}"
                 )
-            elif path.endswith(".md") or self.incremental:
+            elif path.endswith(".md") or preview is not None:
                 # Written after the build: MkDocs would render a .md file as a page, and a
                 # preview writes only what changed.
                 self.downloads.append((path, data))
@@ -193,7 +161,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 "Generated pages clash with authored files; rename or move the "
                 "authored file:\n" + "\n".join(clashes)
             )
-        self.memo = renderer.fresh
+        if preview is not None:
+            preview.memo = renderer.fresh
         self.pages = len(files.documentation_pages())
         log.info(
             "%d case studies published; read, checked and indexed in %.2f s, pages and files "
@@ -204,77 +173,12 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         )
         return files
 
-    def _generated(
-        self,
-        config: MkDocsConfig,
-        src_uri: str,
-        content: str,
-        inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
-    ) -> File:
-        """A generated page. In a preview (`incremental`) it is kept on disk and rewritten only
-        when it changes, so that MkDocs, which compares the file's time with its output's,
-        renders only the pages an edit changed."""
-        if not self.incremental:
-            return File.generated(config, src_uri, content=content, inclusion=inclusion)
-        if self.stash is None:
-            self.stash = tempfile.mkdtemp(prefix="evidence-bank-preview-")
-        path = os.path.join(self.stash, src_uri)
-        before = self.written.get(path)
-        if before is not content and before != content:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as out:
-                out.write(content)
-            self.written[path] = content
-        return File.generated(config, src_uri, abs_src_path=path, inclusion=inclusion)
-
-    def _edition(self, study: CaseStudy) -> str:
-        """A line that changes whenever the case study's file or the vocabulary does, so that
-        its page's file changes with its front matter, not only with its story. Removed again
-        before MkDocs renders the story."""
-        stamp = self.stamps.get(study.path.rsplit("/", 1)[-1], "-")
-        return f"{_EDITION}{self.settings_digest} {stamp} -->\n"
-
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        # A preview keeps the theme's compiled templates between rebuilds (MkDocs compiles
-        # them anew for each), until a file of the theme's custom folder changes.
-        if not self.incremental:
-            return None
-        custom = config.theme.custom_dir
-        stamp = (
-            tuple(config.theme.dirs),
-            tuple(
-                (str(path), path.stat().st_mtime_ns)
-                for path in sorted(Path(custom).rglob("*"))
-                if path.is_file()
-            )
-            if custom
-            else (),
-        )
-        if self.theme_env is not None and self.theme_env[0] == stamp:
-            return self.theme_env[1]
-        self.theme_env = (stamp, env)
-        return None
-
-    def _collect_later(self) -> None:
-        """A preview's rebuilds run without Python's automatic garbage collection, which would
-        stop a rebuild for half a second at a time to scan the thousands of pages held from
-        the first build; it runs instead a moment after each build, unless one is running."""
-        gc.disable()
-
-        def collect() -> None:
-            if not self.building:
-                started = time.perf_counter()
-                gc.collect()
-                log.debug("garbage collected in %.2f s", time.perf_counter() - started)
-
-        timer = threading.Timer(2.0, collect)
-        timer.daemon = True
-        timer.start()
+        return self.preview.theme(env, config) if self.preview is not None else None
 
     def on_shutdown(self) -> None:
-        if self.stash is not None:
-            shutil.rmtree(self.stash, ignore_errors=True)
-            self.stash = None
+        if self.preview is not None:
+            self.preview.close()
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -285,7 +189,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         study = self.stories.get(page.file.src_uri)
         if study is not None:
             page.meta = self.renderer.case_study_meta(study)
-            edition = markdown.rfind(_EDITION)
+            edition = markdown.rfind(EDITION)
             return markdown[:edition] if edition >= 0 else None
         # Authored pages may include vocabulary blocks; one substring test per page.
         if "<!-- evidence-bank:" not in markdown:
@@ -357,25 +261,26 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         return secured
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.building = True
+        if self.preview is not None:
+            self.preview.building = True
 
     def on_build_error(self, *, error: Exception) -> None:
-        self.building = False
+        if self.preview is not None:
+            self.preview.building = False
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.building = False
-        if self.incremental:
+        if self.preview is not None:
+            self.preview.building = False
             log.info("%d of %d pages made again", self.made, self.pages)
-            self._collect_later()
+            self.preview.collect_later()
         if self.renderer is None:
             return
         log.info("per-page work (sanitiser, security policy) took %.2f s", self.page_seconds)
         site = Path(config.site_dir)
         for path, data in self.downloads:
-            if self.incremental:
-                if self.written.get(path) is data or self.written.get(path) == data:
-                    continue
-                self.written[path] = data
+            if self.preview is not None:
+                self.preview.write(site, path, data)
+                continue
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -445,63 +350,13 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             raise PluginError("Pagefind could not index the site:\n" + "\n".join(failures))
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        if self.incremental:
-            _notice_changes_at_once(server)
+        if self.preview is not None:
+            notice_changes_at_once(server)
         # These live outside docs_dir, so live reload does not watch them by itself.
         for path in (self.case_studies_dir, self.vocabulary_file, self.templates_dir):
             if path is not None and path.exists():
                 server.watch(str(path))
         return server
-
-
-def _stamp(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return "-"
-    return f"{stat.st_size}.{stat.st_mtime_ns}"
-
-
-def _not_dirty_warning(record: logging.LogRecord) -> bool:
-    return not str(record.msg).startswith("A 'dirty' build is being performed")
-
-
-def _notice_changes_at_once(server: Any) -> None:
-    """MkDocs' live reload looks for changed files every half second, reading every file of
-    the folders it watches each time (thousands of case studies). The operating system's own
-    notices (inotify on Linux) say at once what changed. MkDocs has no setting for this, so the
-    server's observer is swapped before it starts; if MkDocs' inner workings are not as
-    expected, polling stays."""
-    from watchdog import events
-    from watchdog.observers import Observer
-
-    watched = getattr(server, "_watched_paths", None)
-    refs = getattr(server, "_watch_refs", None)
-    if not isinstance(watched, dict) or not isinstance(refs, dict) or not hasattr(server, "watch"):
-        return
-    # Only changes: the operating system also reports files being opened and read, as the
-    # build itself does.
-    changes: list[type[events.FileSystemEvent]] = [
-        events.FileCreatedEvent,
-        events.FileModifiedEvent,
-        events.FileDeletedEvent,
-        events.FileMovedEvent,
-        events.FileClosedEvent,
-        events.DirCreatedEvent,
-        events.DirDeletedEvent,
-        events.DirMovedEvent,
-    ]
-
-    class ChangesOnly(Observer):  # type: ignore[misc,valid-type]
-        def schedule(self, handler: Any, path: Any, **options: Any) -> Any:
-            return super().schedule(handler, path, event_filter=changes, **options)
-
-    paths = list(watched)
-    watched.clear()
-    refs.clear()
-    server.observer = ChangesOnly()
-    for path in paths:
-        server.watch(path)
 
 
 def _walk(items: list[AnchorLink]) -> Iterator[AnchorLink]:
