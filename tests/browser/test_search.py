@@ -126,6 +126,15 @@ def test_first_results_from_summaries_then_the_full_text(visit: Any, bank: catal
     assert holding[0] == 0 and holding[1] >= 1
 
 
+def test_show_more_only_when_there_are_more(visit: Any) -> None:
+    """With every result on the screen, the "Show more results" button is not shown."""
+    page = visit("/search/?q=recovery").page
+    wait_until(page, SEARCH_DONE)
+    shown = page.locator(".eb-search__result").count()
+    assert 0 < shown < 10
+    assert not page.locator(".eb-search__more").is_visible()
+
+
 def test_a_word_no_case_study_holds_finds_nothing(visit: Any, bank: catalog.Catalog) -> None:
     """Not the pages holding the longest start of the word Pagefind knows ("or" for "orchids")."""
     word = "orchids"
