@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..core import issue_form, scaffold, vocabulary
-from . import urls
+from . import add_folder_option, project_root, urls
 
 FORM = Path(".github") / "ISSUE_TEMPLATE" / "propose-a-case-study.yml"
 
@@ -22,7 +22,7 @@ def write_form(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(
         prog="./scripts/issue-form", description=f"Regenerate {FORM} from the format."
     ).parse_args(argv)
-    root = Path(os.environ.get("EB_ROOT", "."))
+    root = project_root()
     target = root / FORM
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
@@ -40,12 +40,7 @@ def convert(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--body-file", type=Path, help="the issue body (default: $ISSUE_BODY or standard input)"
     )
-    parser.add_argument(
-        "--dir",
-        type=Path,
-        default=Path(os.environ.get("EB_ROOT", ".")) / "case_studies",
-        help="the case-studies folder",
-    )
+    add_folder_option(parser, "the case-studies folder")
     parser.add_argument(
         "--write", action="store_true", help="write the file into the folder (default: print it)"
     )
@@ -64,7 +59,7 @@ def convert(argv: list[str] | None = None) -> int:
         body = sys.stdin.read()
     vocab = vocabulary.load(vocabulary.default_path())
     taken = {entry.stem for entry in args.dir.iterdir()} if args.dir.is_dir() else set()
-    root = Path(os.environ.get("EB_ROOT", "."))
+    root = project_root()
     new_id = scaffold.next_free_id(args.dir, urls.reserved_ids(root))
     proposal = issue_form.to_case_study(body, vocab, new_id=new_id, taken_slugs=taken)
     target = args.dir / f"{proposal.slug}.md"

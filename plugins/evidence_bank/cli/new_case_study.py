@@ -7,14 +7,12 @@ required fields filled in and every optional field as commented guidance. It ope
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from ..core import frontmatter, scaffold, validate, vocabulary
 from ..core.vocabulary import Vocabulary
-from . import urls
+from . import add_folder_option, project_root, urls
 
 
 def main(argv: list[str] | None = None, ask: Callable[[str], str] = input) -> int:
@@ -27,12 +25,7 @@ def main(argv: list[str] | None = None, ask: Callable[[str], str] = input) -> in
     parser.add_argument("--rung", help="the rung of the ladder reached (a slug, such as co-design)")
     parser.add_argument("--principles", help="principles demonstrated, comma-separated slugs")
     parser.add_argument("--slug", help="the file name without .md (default: from the title)")
-    parser.add_argument(
-        "--dir",
-        type=Path,
-        default=Path(os.environ.get("EB_ROOT", ".")) / "case_studies",
-        help="the case-studies folder",
-    )
+    add_folder_option(parser, "the case-studies folder")
     args = parser.parse_args(argv)
     vocab = vocabulary.load(vocabulary.default_path())
     interactive = sys.stdin.isatty() or ask is not input
@@ -62,9 +55,7 @@ def main(argv: list[str] | None = None, ask: Callable[[str], str] = input) -> in
         parser.error(f"{target} already exists; choose another --slug")
     # Ids are permanent across the bank, so a draft kept elsewhere also avoids the bank's ids,
     # including those only the URL lock still remembers.
-    new_id = scaffold.next_free_id(
-        args.dir, reserved=urls.reserved_ids(Path(os.environ.get("EB_ROOT", ".")))
-    )
+    new_id = scaffold.next_free_id(args.dir, reserved=urls.reserved_ids(project_root()))
     text = scaffold.scaffold(
         vocab, id=new_id, title=title, summary=summary, rung=rung, principles=principles
     )

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..core import catalog, vocabulary
-from . import variant
+from . import project_root, variant
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         help="check the file and print its preview address, without serving",
     )
     args = parser.parse_args(argv)
-    root = Path(os.environ.get("EB_ROOT", ".")).resolve()
+    root = project_root().resolve()
     published = root / "case_studies"
     path = args.path.resolve()
     if not path.is_file():

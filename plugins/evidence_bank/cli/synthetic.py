@@ -4,11 +4,11 @@ benchmarks. Deterministic; every file is marked `synthetic: true`; never into ca
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from ..core import synthetic, vocabulary
+from . import project_root
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="where to write them (not case_studies/)")
     parser.add_argument("--seed", type=int, default=0, help="vary the content (default 0)")
     args = parser.parse_args(argv)
-    published = Path(os.environ.get("EB_ROOT", ".")) / "case_studies"
+    published = project_root() / "case_studies"
     try:
         written = synthetic.write_bank(
             args.count,

@@ -4,7 +4,6 @@ MkDocs involved (the check must outlive the site generator)."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import yaml
 
 from ..core import catalog, urllock
+from . import project_root
 
 
 def _settings(root: Path) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./scripts/lock-urls --check", description=__doc__)
     parser.add_argument("site", type=Path, help="the built site folder")
     args = parser.parse_args(argv)
-    root = Path(os.environ.get("EB_ROOT", "."))
+    root = project_root()
     settings = _settings(root)
     lock_name = _lock_name(settings)
     if not lock_name:

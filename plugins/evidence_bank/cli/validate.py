@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from ..core import catalog, vocabulary
 from ..core.problems import Problem, ProblemsError
+from . import add_folder_option
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,12 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATH",
         help="case-study files to check (default: every file in --dir)",
     )
-    parser.add_argument(
-        "--dir",
-        type=Path,
-        default=Path(os.environ.get("EB_ROOT", ".")) / "case_studies",
-        help="the case-studies folder (default: the project's case_studies)",
-    )
+    add_folder_option(parser, "the case-studies folder (default: the project's case_studies)")
     parser.add_argument(
         "--vocabulary",
         type=Path,

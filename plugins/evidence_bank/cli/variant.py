@@ -7,11 +7,12 @@ a draft and for building synthetic banks, without touching the repository.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 import yaml
+
+from . import project_root
 
 
 def write_variant(
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("target", type=Path)
     parser.add_argument("--allow-synthetic", action="store_true")
     args = parser.parse_args(argv)
-    root = Path(os.environ.get("EB_ROOT", "."))
+    root = project_root()
     write_variant(root, args.case_studies, args.target, allow_synthetic=args.allow_synthetic)
     return 0
 

@@ -234,12 +234,7 @@ class _EventReader:
         next(events)  # StreamStart
         start = next(events)
         if isinstance(start, yaml.StreamEndEvent):
-            self._stop(
-                self.first_line,
-                "front matter",
-                "an empty front matter",
-                "at least the fields id, title, summary, rung and principles",
-            )
+            self._empty()
         assert isinstance(start, yaml.DocumentStartEvent)
         if start.version or start.tags:
             self._stop(
@@ -249,20 +244,7 @@ class _EventReader:
                 "plain 'field: value' lines only",
             )
         first = next(events)
-        if not isinstance(first, yaml.MappingStartEvent):
-            if isinstance(first, yaml.ScalarEvent) and first.value in _NULLS and not first.style:
-                self._stop(
-                    self.first_line,
-                    "front matter",
-                    "an empty front matter",
-                    "at least the fields id, title, summary, rung and principles",
-                )
-            self._stop(
-                self._line(first),
-                "front matter",
-                f"{_describe(first)} at the top",
-                "a list of 'field: value' lines, such as 'title: My case study'",
-            )
+        self._top(first, isinstance(first, yaml.MappingStartEvent))
         assert isinstance(first, yaml.MappingStartEvent)
         root = self._mapping(first, events, (), 1)
         next(events)  # DocumentEnd
@@ -382,6 +364,29 @@ class _EventReader:
                 "the nesting the case-study format describes",
             )
 
+    def _empty(self) -> NoReturn:
+        self._stop(
+            self.first_line,
+            "front matter",
+            "an empty front matter",
+            "at least the fields id, title, summary, rung and principles",
+        )
+
+    def _top(self, item: yaml.Event | yaml.Node, is_mapping: bool) -> None:
+        """The top of the front matter (an event or a node) must be a mapping; a bare null
+        (`~`, `null`) means the front matter is empty."""
+        if is_mapping:
+            return
+        scalar = isinstance(item, yaml.ScalarEvent | yaml.ScalarNode)
+        if scalar and item.value in _NULLS and not item.style:  # type: ignore[union-attr]
+            self._empty()
+        self._stop(
+            self._line(item),
+            "front matter",
+            f"{_describe(item)} at the top",
+            "a list of 'field: value' lines, such as 'title: My case study'",
+        )
+
     def _stop(self, line: int, fld: str, found: str, expected: str) -> NoReturn:
         self.problems.append(Problem(self.path, line, fld, found, expected))
         raise _Stop
@@ -458,26 +463,9 @@ class _NodeReader(_EventReader):
             return [self._unreadable(error)]
         try:
             if root is None:
-                self._stop(
-                    self.first_line,
-                    "front matter",
-                    "an empty front matter",
-                    "at least the fields id, title, summary, rung and principles",
-                )
-            if not isinstance(root, yaml.MappingNode):
-                if isinstance(root, yaml.ScalarNode) and root.value in _NULLS and not root.style:
-                    self._stop(
-                        self.first_line,
-                        "front matter",
-                        "an empty front matter",
-                        "at least the fields id, title, summary, rung and principles",
-                    )
-                self._stop(
-                    self._line(root),
-                    "front matter",
-                    f"{_describe(root)} at the top",
-                    "a list of 'field: value' lines, such as 'title: My case study'",
-                )
+                self._empty()
+            self._top(root, isinstance(root, yaml.MappingNode))
+            assert isinstance(root, yaml.MappingNode)
             self.lines[()] = self._line(root)
             data = self._node_mapping(root, (), 1)
         except _Stop:

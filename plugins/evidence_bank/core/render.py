@@ -75,6 +75,10 @@ class Pager:
         return shown
 
 
+def _encoded(texts: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    return [(path, text.encode("utf-8")) for path, text in texts]
+
+
 def _meta(title: str, description: str, extra: dict[str, Any] | None) -> dict[str, Any]:
     # Compat: Material prints `page.meta.title` and `page.meta.description` unescaped
     # (base.html, header.html), so the metadata carries them HTML-escaped.
@@ -187,12 +191,6 @@ class Renderer:
         changed is not rendered again. `fresh` holds what this Renderer made or reused: the
         memo for the next one."""
         self.fresh: Memo = {}
-        self._counts = (
-            len(catalog.case_studies),
-            tuple(len(v) for v in catalog.by_rung.values()),
-            tuple(len(v) for v in catalog.matrix.values()),
-            tuple(len(v) for v in catalog.by_step_principle.values()),
-        )
         self.vocabulary = catalog.vocabulary
         self.directory_urls = directory_urls
         self.site_url = site_url
@@ -316,13 +314,7 @@ class Renderer:
 
     def block(self, name: str, src_uri: str) -> str:
         """The HTML of block `name` (one of `BLOCKS`) for the authored page at `src_uri`."""
-        here = page_url(src_uri, self.directory_urls)
-        html = self.env.get_template(f"blocks/{name}.html").render(
-            catalog=self.catalog,
-            vocabulary=self.vocabulary,
-            url=self._linker(here),
-            root=_root(here),
-        )
+        html = self._template(f"blocks/{name}.html", page_url(src_uri, self.directory_urls))
         # Blank lines would end the HTML block early in Python-Markdown.
         return "\n".join(line for line in html.splitlines() if line.strip())
 
@@ -344,41 +336,50 @@ class Renderer:
 
     def downloads(self, bank_wide: bool = True) -> list[tuple[str, bytes]]:
         """Files to publish as they are: (path below the site root, bytes), in a fixed order:
-        templates, open data, schema, feeds, citations, and redirects.
+        templates, schema, open data, feeds, CITATION.cff, citations, and redirects.
 
-        Without `bank_wide`, the open data and feeds (`BANK_WIDE`: files that list every case
-        study, the slowest to make) are left out."""
-        catalog, site_url = self.catalog, self.site_url
-        texts = [
-            ("downloads/co-design-checklist.md", checklist_markdown(self.vocabulary)),
-            ("downloads/co-design-checklist.csv", checklist_csv(self.vocabulary)),
-            (SCHEMA_PATH, json_schema_text(self.vocabulary, site_url)),
-            *(export.data_files(catalog, site_url) if bank_wide else ()),
-            *(export.feed_files(catalog, site_url) if bank_wide else ()),
-            ("CITATION.cff", export.citation_cff(site_url, self.today)),
-        ]
-        files = [(path, text.encode("utf-8")) for path, text in texts]
-        # Each case study's citations, then each one's redirects.
-        studies = sorted(catalog.by_id.values(), key=lambda s: s.id)
-        for kind in ("citations", "redirects"):
+        Without `bank_wide`, `bank_wide_downloads` are left out."""
+        vocabulary, site_url = self.vocabulary, self.site_url
+        files = _encoded(
+            [
+                ("downloads/co-design-checklist.md", checklist_markdown(vocabulary)),
+                ("downloads/co-design-checklist.csv", checklist_csv(vocabulary)),
+                (SCHEMA_PATH, json_schema_text(vocabulary, site_url)),
+            ]
+        )
+        if bank_wide:
+            files += self.bank_wide_downloads()
+        files += _encoded([("CITATION.cff", export.citation_cff(site_url, self.today))])
+        studies = sorted(self.catalog.by_id.values(), key=lambda s: s.id)
+        for make in (self.study_citations, self.study_redirects):
             for study in studies:
-                files += self._study_files(kind, study)
+                files += self._study_files(make, study)
         return files
 
-    def _study_files(self, kind: str, study: CaseStudy) -> list[tuple[str, bytes]]:
-        key = (kind, id(study))
+    def bank_wide_downloads(self) -> list[tuple[str, bytes]]:
+        """The open data and feeds: the files that list every case study, the slowest to make."""
+        catalog, site_url = self.catalog, self.site_url
+        return _encoded(
+            [*export.data_files(catalog, site_url), *export.feed_files(catalog, site_url)]
+        )
+
+    def _study_files(
+        self, make: Callable[[CaseStudy], list[tuple[str, str]]], study: CaseStudy
+    ) -> list[tuple[str, bytes]]:
+        """`make(study)`, encoded; from the memo when the study is the very same object."""
+        key = (make.__name__, id(study))
         if self.memo is not None and key in self.memo:
             self.fresh[key] = self.memo[key]
             made: list[tuple[str, bytes]] = self.memo[key][0]
             return made
-        if kind == "citations":
-            texts = export.study_citation_files(study, self.site_url)
-        else:
-            texts = self.study_redirects(study)
-        files = [(path, text.encode("utf-8")) for path, text in texts]
+        files = _encoded(make(study))
         if self.memo is not None:
             self.fresh[key] = (files, (study,))
         return files
+
+    def study_citations(self, study: CaseStudy) -> list[tuple[str, str]]:
+        """One case study's BibTeX, RIS and CSL-JSON files."""
+        return export.study_citation_files(study, self.site_url)
 
     def study_redirects(self, study: CaseStudy) -> list[tuple[str, str]]:
         """One case study's redirect pages: from /id/<id>/ and from each former name."""
@@ -452,6 +453,17 @@ class Renderer:
                 self.fresh[key] = (page, chunk)
             yield page
 
+    @functools.cached_property
+    def _counts(self) -> tuple[Any, ...]:
+        """What a list page may show of the whole bank besides its own case studies."""
+        catalog = self.catalog
+        return (
+            len(catalog.case_studies),
+            tuple(len(v) for v in catalog.by_rung.values()),
+            tuple(len(v) for v in catalog.matrix.values()),
+            tuple(len(v) for v in catalog.by_step_principle.values()),
+        )
+
     def case_study(self, study: CaseStudy) -> GeneratedPage:
         """The page MkDocs reads for a case study: its story alone, so that MkDocs renders the
         markdown (its links checked, its headings in the table of contents) and no more; the
@@ -479,15 +491,10 @@ class Renderer:
 
         A heading of the story whose id the template uses too (a story may have its own
         "Outcomes") is given another id, so that every id on the page is unique."""
-        here = page_url(f"case-studies/{study.slug}.md", self.directory_urls)
-        shell = self.env.get_template("case_study.html").render(
+        shell = self._template(
+            "case_study.html",
+            page_url(f"case-studies/{study.slug}.md", self.directory_urls),
             title=study.title,
-            catalog=self.catalog,
-            vocabulary=self.vocabulary,
-            not_reported=NOT_REPORTED,
-            url=self._linker(here),
-            root=_root(here),
-            site_url=self.site_url,
             study=study,
             harvard=export.harvard(study, self.site_url),
             related=self.catalog.related.get(study.slug, ()),
@@ -526,9 +533,18 @@ class Renderer:
         meta: dict[str, Any] | None = None,
         **context: Any,
     ) -> GeneratedPage:
-        here = page_url(src_uri, self.directory_urls)
-        body = self.env.get_template(template).render(
-            title=title,
+        body = self._template(
+            template, page_url(src_uri, self.directory_urls), title=title, **context
+        )
+        front = yaml.safe_dump(
+            _meta(title, description, meta), allow_unicode=True, sort_keys=True, width=10_000
+        )
+        in_nav = src_uri.endswith("index.md") or "/" not in src_uri
+        return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}", in_nav)
+
+    def _template(self, name: str, here: str, **context: Any) -> str:
+        """Template `name` rendered for the page at `here`, with what every template may use."""
+        return self.env.get_template(name).render(
             catalog=self.catalog,
             vocabulary=self.vocabulary,
             not_reported=NOT_REPORTED,
@@ -537,11 +553,6 @@ class Renderer:
             site_url=self.site_url,
             **context,
         )
-        front = yaml.safe_dump(
-            _meta(title, description, meta), allow_unicode=True, sort_keys=True, width=10_000
-        )
-        in_nav = src_uri.endswith("index.md") or "/" not in src_uri
-        return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}", in_nav)
 
     def _linker(self, here: str) -> Callable[[str], str]:
         def url(target: str) -> str:

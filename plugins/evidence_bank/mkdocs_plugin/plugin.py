@@ -59,7 +59,6 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.command = command
         if command == "serve" and dirty:
             self.preview = Preview()
-            self.reads = self.preview.reads
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Reset per-build state: the plugin object lives across `mkdocs serve` rebuilds.
@@ -109,7 +108,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             settings = [self.vocabulary_file, *sorted(TEMPLATES.rglob("*.*"))]
             if self.templates_dir is not None and self.templates_dir.is_dir():
                 settings += sorted(self.templates_dir.rglob("*.*"))
-            preview.read(settings)
+            preview.read(self.reads, settings)
         self.renderer = renderer = Renderer(
             self.catalog,
             directory_urls=config.use_directory_urls,
@@ -278,9 +277,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         log.info("per-page work (sanitiser, security policy) took %.2f s", self.page_seconds)
         site = Path(config.site_dir)
         for path, data in self.downloads:
-            if self.preview is not None:
-                self.preview.write(site, path, data)
-                continue
+            if self.preview is not None and not self.preview.changed(path, data):
+                continue  # In a preview's site already, as it is.
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

@@ -3,9 +3,9 @@ the edit changed is made again.
 
 A preview is `mkdocs serve --dirty`, as `./scripts/preview` runs it: MkDocs keeps the site folder
 between rebuilds and renders again only the pages whose file is newer than their output. The
-plugin object lives as long as the server, and with it a `Preview`, which keeps:
+plugin object lives as long as the server, with what it read (`catalog.ReadCache`: unchanged
+case-study files are not read again), and with it a `Preview`, which keeps:
 
-- the case-study files read (`catalog.ReadCache`): unchanged ones are not read again;
 - the list pages, citations and redirects made (the `Renderer` memo): remade only when a case
   study in them changed, or a template or the vocabulary did;
 - the generated pages as files on disk, rewritten only when they change;
@@ -49,12 +49,11 @@ class Preview:
     """The state of one preview server, across its rebuilds."""
 
     def __init__(self) -> None:
-        self.reads = ReadCache()
         self.memo: Memo = {}
         self.building = False
         self._stash: str | None = None
         self._written: dict[str, str | bytes] = {}
-        self._bank_wide: dict[str, bytes] = {}
+        self._bank_wide: list[tuple[str, bytes]] = []
         self._theme: tuple[Any, Any] | None = None
         self._stamps: dict[str, str] = {}
         self._settings = ""
@@ -63,11 +62,11 @@ class Preview:
         # strict preview; the plugin makes the pages an edit changes, and says what it leaves.
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
 
-    def read(self, settings: list[Path]) -> None:
+    def read(self, reads: ReadCache, settings: list[Path]) -> None:
         """After the case studies are read: note their files' stamps, and forget the pages
         made before if anything in `settings` (vocabulary, templates) changed."""
         self._stamps = {
-            path.name: "{}.{}.{}".format(*key) for path, (key, _) in self.reads.files.items()
+            path.name: "{}.{}.{}".format(*key) for path, (key, _) in reads.files.items()
         }
         stamp = " ".join(_stamp(path) for path in settings)
         if stamp != self._settings:
@@ -90,7 +89,7 @@ class Preview:
         if self._stash is None:
             self._stash = tempfile.mkdtemp(prefix="evidence-bank-preview-")
         path = os.path.join(self._stash, src_uri)
-        if self._changed(path, content):
+        if self.changed(path, content):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as out:
                 out.write(content)
@@ -99,22 +98,14 @@ class Preview:
     def downloads(self, renderer: Renderer) -> list[tuple[str, bytes]]:
         """The files to publish as they are, the open data and feeds as the first build made
         them."""
-        if not self._bank_wide:
-            made = renderer.downloads()
-            known = {path for path, _ in renderer.downloads(bank_wide=False)}
-            self._bank_wide = {path: data for path, data in made if path not in known}
-            return made
-        log.info("open data and feeds are as the preview's first build made them")
-        return [*renderer.downloads(bank_wide=False), *self._bank_wide.items()]
+        if self._bank_wide:
+            log.info("open data and feeds are as the preview's first build made them")
+        else:
+            self._bank_wide = renderer.bank_wide_downloads()
+        return [*renderer.downloads(bank_wide=False), *self._bank_wide]
 
-    def write(self, site: Path, path: str, data: bytes) -> None:
-        """Write a download into the site, unless it is there already as it is."""
-        if self._changed(path, data):
-            target = site / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-
-    def _changed(self, key: str, content: str | bytes) -> bool:
+    def changed(self, key: str, content: str | bytes) -> bool:
+        """Whether `content` differs from what was last written under `key` (noting it)."""
         before = self._written.get(key)
         if before is content or before == content:
             return False
