@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -288,11 +290,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             log.info("no case studies: no search index")
         elif self.config.search_index and (self.command != "serve" or self._index_in_serve()):
             started = time.perf_counter()
-            self._index(site)
+            peak = self._index(site)
             log.info(
                 "search index built in %.2f s; Pagefind's peak memory %.0f MB",
                 time.perf_counter() - started,
-                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                peak,
             )
         if self.config.url_lock and self.command != "serve":
             self._check_urls(site, config)
@@ -327,25 +329,33 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             return bool(chosen)
         return self.catalog is not None and len(self.catalog.case_studies) <= SERVE_INDEX_LIMIT
 
-    def _index(self, site: Path) -> None:
+    def _index(self, site: Path) -> float:
         """Pagefind reads the built pages and writes each search index (`SEARCH_INDEXES`) into
-        the site; the indexes are built side by side, one Pagefind process each."""
+        the site; the indexes are built side by side, one Pagefind process each. Returns the
+        highest peak memory of those processes, in MB (from their own resource use, not that of
+        every process this one has waited for)."""
         running = []
-        for index in SEARCH_INDEXES.values():
-            command = [sys.executable, "-m", "pagefind", "--site", str(site)]
-            command += ["--output-subdir", index.folder, "--silent"]
-            if index.root_selector:
-                command += ["--root-selector", index.root_selector]
-            running.append(
-                subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            )
         failures = []
-        for process in running:
-            _, errors = process.communicate()
-            if process.returncode != 0:
-                failures.append(errors)
+        peak = 0
+        with contextlib.ExitStack() as stack:
+            for index in SEARCH_INDEXES.values():
+                command = [sys.executable, "-m", "pagefind", "--site", str(site)]
+                command += ["--output-subdir", index.folder, "--silent"]
+                if index.root_selector:
+                    command += ["--root-selector", index.root_selector]
+                errors = stack.enter_context(tempfile.TemporaryFile())
+                process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+                running.append((process, errors))
+            for process, errors in running:
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = os.waitstatus_to_exitcode(status)
+                peak = max(peak, usage.ru_maxrss)
+                if process.returncode != 0:
+                    errors.seek(0)
+                    failures.append(errors.read().decode("utf-8", "replace"))
         if failures:
             raise PluginError("Pagefind could not index the site:\n" + "\n".join(failures))
+        return peak / 1024
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.preview is not None:
