@@ -47,10 +47,22 @@ def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / "broken.md").write_text("---\nid: x\n---\n")
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
     parallel = catalog.check_folder(tmp_path, VOCAB, root=tmp_path, allow_synthetic=True)
+    forked = catalog.check_folder(
+        tmp_path, VOCAB, root=tmp_path, allow_synthetic=True, forking=True
+    )
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10**9)
     serial = catalog.check_folder(tmp_path, VOCAB, root=tmp_path, allow_synthetic=True)
-    assert parallel == serial
+    assert parallel == serial == forked
     assert parallel[0] == 41 and parallel[1]
+
+
+def test_forked_and_serial_loading_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synthetic.write_bank(40, tmp_path, VOCAB)
+    monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    forked = catalog.load(tmp_path, VOCAB, allow_synthetic=True, forking=True).case_studies
+    monkeypatch.setattr(catalog, "PARALLEL_FROM", 10**9)
+    serial = catalog.load(tmp_path, VOCAB, allow_synthetic=True).case_studies
+    assert len(forked) == 40 and forked == serial
 
 
 def test_stories_read_like_many_different_texts() -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from evidence_bank.core import sanitise
+from evidence_bank.core.model import CaseStudy
+from evidence_bank.core.render import Renderer, StudyPage
 
 from tests.helpers import ROOT, build, case_study, make_project
 
@@ -15,18 +17,26 @@ from tests.helpers import ROOT, build, case_study, make_project
 def rendered(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch
 ) -> dict[str, tuple[str, str]]:
-    """(before, after) article HTML of every real case study, captured from a real build."""
-    captured: dict[str, tuple[str, str]] = {}
-    original = sanitise.clean
+    """(before, after) of every real case study's page, from a real build: the page made
+    without the sanitiser, and the page as the build made it."""
+    made: list[tuple[Renderer, CaseStudy, str, str]] = []
+    original = Renderer.case_study_page
 
-    def spy(html: str) -> str:
-        after = original(html)
-        captured[str(len(captured))] = (html, after)
-        return after
+    def spy(self: Renderer, study: CaseStudy, story: str, shell: object = None) -> StudyPage:
+        page = original(self, study, story, shell)  # type: ignore[arg-type]
+        made.append((self, study, story, page.html))
+        return page
 
-    monkeypatch_module.setattr(sanitise, "clean", spy)
+    monkeypatch_module.setattr(Renderer, "case_study_page", spy)
     build(ROOT, site_dir=tmp_path_factory.mktemp("site") / "site")
-    return captured
+    monkeypatch_module.undo()
+    pages = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sanitise, "clean", lambda html: html)
+        patch.setattr(sanitise, "clean_around", lambda html, marker: tuple(html.split(marker)))
+        for renderer, study, story, after in made:
+            pages[study.slug] = (renderer.case_study_page(study, story).html, after)
+    return pages
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +48,10 @@ def monkeypatch_module() -> pytest.MonkeyPatch:
 
 def test_every_case_study_page_is_sanitised(rendered: dict[str, tuple[str, str]]) -> None:
     assert len(rendered) == len(list((ROOT / "case_studies").glob("*.md")))
+    for before, after in rendered.values():
+        # The page as built is what the sanitiser makes of the whole page at once, although
+        # its story and the rest are sanitised apart (the rest ahead of time).
+        assert after == sanitise.clean(before)
 
 
 def test_sanitising_changes_nothing_in_legitimate_content(
@@ -46,6 +60,33 @@ def test_sanitising_changes_nothing_in_legitimate_content(
     for before, after in rendered.values():
         assert sanitise.markup_tokens(after) == sanitise.markup_tokens(before)
         assert len(sanitise.markup_tokens(before)) > 200
+
+
+def test_cleaning_around_a_marker_is_cleaning_the_whole() -> None:
+    page = '<div onclick="x()"><p>Before</p><!-- m --><p style="color:red">after</p></div>'
+    before, after = sanitise.clean_around(page, "<!-- m -->")
+    assert before + after == sanitise.clean(page.replace("<!-- m -->", ""))
+    assert "onclick" not in before and "color" not in after
+    # A stand-in for the marker that the page already contains is not used.
+    before, after = sanitise.clean_around("<p>\ufdd0</p><!-- m --><p>b</p>", "<!-- m -->")
+    assert before == "<p>\ufdd0</p>" and after == "<p>b</p>"
+    with pytest.raises(ValueError, match="once"):
+        sanitise.clean_around("<p>no marker</p>", "<!-- m -->")
+
+
+def test_a_story_cannot_reach_outside_its_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A gap in validation lets through raw HTML that closes the story's container and opens an
+    # element of its own.
+    monkeypatch.setattr("evidence_bank.core.safety.check_body", lambda *args: [])
+    body = 'Hello\n\n</div></article><article onclick="steal()">\n\nWorld\n'
+    site = build(make_project(tmp_path, {"escape.md": case_study(body=body)}))
+    page = (site / "case-studies" / "escape" / "index.html").read_text(encoding="utf-8")
+    assert "Hello" in page and "World" in page
+    assert "steal()" not in page
+    story = page[page.index("Hello") : page.index("World")]
+    assert "</article>" not in story
 
 
 @pytest.mark.parametrize(

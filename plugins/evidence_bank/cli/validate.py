@@ -67,8 +67,9 @@ def main(argv: list[str] | None = None) -> int:
                 allow_synthetic=args.allow_synthetic,
             )
         else:
+            # A command-line run has no other threads: its reading processes may be forked.
             checked, problems = catalog.check_folder(
-                args.dir, vocab, root=root, allow_synthetic=args.allow_synthetic
+                args.dir, vocab, root=root, allow_synthetic=args.allow_synthetic, forking=True
             )
     except ProblemsError as error:
         problems = error.problems

@@ -60,12 +60,14 @@ def load(
     root: Path | None = None,
     allow_synthetic: bool = False,
     cache: ReadCache | None = None,
+    forking: bool = False,
 ) -> Catalog:
     """Read, validate and index every file in `directory`; raise `ProblemsError` on any problem.
 
     `root` is the folder paths in messages are relative to (the project root). With a `cache`
     (kept by the caller between loads, as a live preview does), a file whose size and
-    modification time have not changed since the last load is not read again.
+    modification time have not changed since the last load is not read again. `forking`: see
+    `read_all`.
     """
     base = root or directory.parent
     problems: list[Problem] = []
@@ -85,7 +87,7 @@ def load(
     entries = sorted(directory.iterdir(), key=lambda p: p.name)
     if cache is None:
         jobs = [(entry, _shown(entry, base)) for entry in entries]
-        results = read_all(jobs, vocabulary, allow_synthetic=allow_synthetic)
+        results = read_all(jobs, vocabulary, allow_synthetic=allow_synthetic, forking=forking)
     else:
         results = _read_changed(entries, base, vocabulary, allow_synthetic, cache)
     for result in results:
@@ -214,25 +216,34 @@ def read_all(
     *,
     allow_synthetic: bool = False,
     claims_only: bool = False,
+    forking: bool = False,
 ) -> list[Any]:
-    """`read_one` for every (file, shown path), in order; in parallel for large folders."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        return _read_chunk(jobs, (vocabulary, allow_synthetic, claims_only))
-    size = -(-len(jobs) // (workers * 4))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    """`read_one` for every (file, shown path), in order; in parallel for large folders.
+
+    The other processes are started afresh ('spawn') unless `forking`, which a caller may ask
+    for only when it runs no other threads (`mkdocs serve` does): then they are forked from this
+    one, and this process reads a share itself, which it need not receive from another."""
+    processes = min(os.cpu_count() or 1, 8)
+    settings = (vocabulary, allow_synthetic, claims_only)
+    if len(jobs) < PARALLEL_FROM or processes < 2:
+        return _read_chunk(jobs, settings)
     import multiprocessing  # Here, not at the top: they cost a one-file check 10 ms.
     from concurrent.futures import ProcessPoolExecutor
 
-    # 'spawn', not 'fork': the build may run inside `mkdocs serve`, whose threads make fork unsafe.
-    context = multiprocessing.get_context("spawn")
+    own: list[tuple[Path, str]] = []
+    if forking:
+        share = len(jobs) // processes
+        own, jobs = jobs[:share], jobs[share:]
+        processes -= 1
+    size = -(-len(jobs) // (processes * 4))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    context = multiprocessing.get_context("fork" if forking else "spawn")
     with ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=((vocabulary, allow_synthetic, claims_only),),
+        processes, mp_context=context, initializer=_start_worker, initargs=(settings,)
     ) as pool:
-        return [result for chunk in pool.map(_read_chunk, chunks) for result in chunk]
+        theirs = pool.map(_read_chunk, chunks)  # Sent to the other processes now.
+        mine = _read_chunk(own, settings)
+        return mine + [result for chunk in theirs for result in chunk]
 
 
 _worker: tuple[Vocabulary, bool, bool] | None = None
@@ -259,10 +270,15 @@ def _read_chunk(
 
 
 def check_folder(
-    directory: Path, vocabulary: Vocabulary, *, root: Path, allow_synthetic: bool = False
+    directory: Path,
+    vocabulary: Vocabulary,
+    *,
+    root: Path,
+    allow_synthetic: bool = False,
+    forking: bool = False,
 ) -> tuple[int, list[Problem]]:
     """Every problem in every file of `directory`, with `load`'s rules, without keeping the
-    case studies (what `./scripts/validate` needs)."""
+    case studies (what `./scripts/validate` needs). `forking`: see `read_all`."""
     if not directory.is_dir():
         return 0, [
             Problem(
@@ -272,7 +288,10 @@ def check_folder(
     jobs = [(entry, _shown(entry, root)) for entry in sorted(directory.iterdir())]
     problems: list[Problem] = []
     claims: list[Claim] = []
-    for result in read_all(jobs, vocabulary, allow_synthetic=allow_synthetic, claims_only=True):
+    read = read_all(
+        jobs, vocabulary, allow_synthetic=allow_synthetic, claims_only=True, forking=forking
+    )
+    for result in read:
         if isinstance(result, list):
             problems.extend(result)
         else:

@@ -15,7 +15,10 @@ import re
 
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S | re.I)
 _INLINE_STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<body>.*?)</style>", re.S | re.I)
-_STYLE_ATTRIBUTE = re.compile(r"\sstyle=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')", re.I)
+_STYLE_ATTRIBUTE = re.compile(r"style=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')")
+"""Matched in the page in lower case: a pattern that starts with a fixed string is found several
+times faster than one that starts with a space or ignores case."""
+_HTML_SPACE = frozenset(" \t\n\f\r")
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
 _DATA_TYPES = re.compile(r"type=[\"']?(?:application/(?:ld\+)?json|text/template)", re.I)
 
@@ -35,12 +38,7 @@ def policy(html: str) -> str:
         }
     )
     styles = sorted({_hash(m["body"]) for m in _INLINE_STYLE.finditer(html)})
-    attributes = sorted(
-        {
-            _hash(_unescape_attribute(m["dq"] if m["dq"] is not None else m["sq"]))
-            for m in _STYLE_ATTRIBUTE.finditer(html)
-        }
-    )
+    attributes = sorted({_hash(_unescape_attribute(value)) for value in _style_attributes(html)})
     style_src = ["'self'", *styles]
     if attributes:
         style_src += ["'unsafe-hashes'", *attributes]
@@ -56,6 +54,20 @@ def policy(html: str) -> str:
         "form-action 'self'",
     ]
     return "; ".join(directives)
+
+
+def _style_attributes(html: str) -> list[str]:
+    """The value of every style attribute (`style="..."` or `style='...'`, in any case, after
+    a space) in `html`."""
+    lower = html.lower()
+    if len(lower) != len(html):  # A few characters change length in lower case.
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in html)
+    values = []
+    for match in _STYLE_ATTRIBUTE.finditer(lower):
+        if match.start() and lower[match.start() - 1] in _HTML_SPACE:
+            start, end = match.span("dq" if match["dq"] is not None else "sq")
+            values.append(html[start:end])
+    return values
 
 
 def add_policy(html: str) -> str:

@@ -11,7 +11,8 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -192,26 +193,28 @@ def datapackage(catalog: Catalog, site_url: str) -> dict[str, Any]:
     }
 
 
-def term_csv_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
-    """Each principle's and each rung's own subset, as (path below the site root, text)."""
-    files = []
+def term_csv_files(catalog: Catalog, site_url: str) -> list[tuple[str, Callable[[], str]]]:
+    """Each principle's and each rung's own subset, as (path below the site root, make)."""
+    files: list[tuple[str, Callable[[], str]]] = []
     for folder, index in (("principles", catalog.by_principle), ("ladder", catalog.by_rung)):
         for slug, studies in index.items():
-            files.append((f"{DATA}{folder}/{slug}.csv", csv_text(studies, site_url)))
+            files.append((f"{DATA}{folder}/{slug}.csv", partial(csv_text, studies, site_url)))
     return files
 
 
-def data_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
-    """Every open-data file, as (path below the site root, text)."""
+def data_files(catalog: Catalog, site_url: str) -> list[tuple[str, Callable[[], str]]]:
+    """Every open-data file, as (path below the site root, make): each file's text is made only
+    when `make()` is called, so that its path is known first and the text need not be kept."""
     return [
-        (f"{DATA}case-studies.json", json_text(catalog, site_url)),
-        (f"{DATA}case-studies.csv", csv_text(catalog.case_studies, site_url)),
-        (
-            f"{DATA}datapackage.json",
-            json.dumps(datapackage(catalog, site_url), indent=2, sort_keys=True) + "\n",
-        ),
+        (f"{DATA}case-studies.json", partial(json_text, catalog, site_url)),
+        (f"{DATA}case-studies.csv", partial(csv_text, catalog.case_studies, site_url)),
+        (f"{DATA}datapackage.json", partial(_datapackage_text, catalog, site_url)),
         *term_csv_files(catalog, site_url),
     ]
+
+
+def _datapackage_text(catalog: Catalog, site_url: str) -> str:
+    return json.dumps(datapackage(catalog, site_url), indent=2, sort_keys=True) + "\n"
 
 
 # -- feeds -----------------------------------------------------------------------------------
@@ -273,13 +276,14 @@ def atom_feed(
     return "\n".join(lines) + "\n"
 
 
-def feed_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
-    """The bank's feed, and one per principle and per rung."""
+def feed_files(catalog: Catalog, site_url: str) -> list[tuple[str, Callable[[], str]]]:
+    """The bank's feed, and one per principle and per rung, as (path, make) like `data_files`."""
     vocabulary = catalog.vocabulary
-    files = [
+    files: list[tuple[str, Callable[[], str]]] = [
         (
             "feeds/case-studies.xml",
-            atom_feed(
+            partial(
+                atom_feed,
                 catalog.case_studies,
                 site_url=site_url,
                 path="feeds/case-studies.xml",
@@ -295,7 +299,8 @@ def feed_files(catalog: Catalog, site_url: str) -> list[tuple[str, str]]:
             files.append(
                 (
                     path,
-                    atom_feed(
+                    partial(
+                        atom_feed,
                         studies,
                         site_url=site_url,
                         path=path,

@@ -22,7 +22,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import export, fields
+from . import export, fields, sanitise
 from .catalog import Catalog
 from .model import CaseStudy
 from .schema import SCHEMA_PATH, json_schema_text
@@ -94,6 +94,19 @@ _ANY_ID = re.compile(r'\sid="([^"]+)"')
 _HEADING_ID = re.compile(r'<h[1-6][^>]*?\sid="([^"]+)"')
 _HEADING_ID_SUB = re.compile(r'(<h[1-6][^>]*?\sid=")([^"]+)(")')
 _SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>')
+
+
+@dataclass(frozen=True, slots=True)
+class StudyShell:
+    """A case study's page without its story: the template's HTML before and after the story,
+    sanitised, and what its table of contents needs to know. It can be made ahead of the page."""
+
+    before: str
+    after: str
+    sections: tuple[tuple[str, str], ...]
+    """(id, title) of each section the template adds after the story, in order."""
+    ids: frozenset[str]
+    """Every id the template gives an element."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,34 +347,42 @@ class Renderer:
 
         return BLOCK_MARKER.sub(replace, markdown), unknown
 
-    def downloads(self, bank_wide: bool = True) -> list[tuple[str, bytes]]:
-        """Files to publish as they are: (path below the site root, bytes), in a fixed order:
-        templates, schema, open data, feeds, CITATION.cff, citations, and redirects.
+    def bank_files(self, bank_wide: bool = True) -> list[tuple[str, Callable[[], str]]]:
+        """The downloads that are not one case study's own, as (path below the site root,
+        make), in a fixed order: templates, schema, open data, feeds, CITATION.cff. Their paths
+        are known before their text is made, so that pages may link to them.
 
-        Without `bank_wide`, `bank_wide_downloads` are left out."""
+        Without `bank_wide`, the open data and feeds (`bank_wide_downloads`) are left out."""
         vocabulary, site_url = self.vocabulary, self.site_url
-        files = _encoded(
-            [
-                ("downloads/co-design-checklist.md", checklist_markdown(vocabulary)),
-                ("downloads/co-design-checklist.csv", checklist_csv(vocabulary)),
-                (SCHEMA_PATH, json_schema_text(vocabulary, site_url)),
-            ]
-        )
+        files: list[tuple[str, Callable[[], str]]] = [
+            ("downloads/co-design-checklist.md", functools.partial(checklist_markdown, vocabulary)),
+            ("downloads/co-design-checklist.csv", functools.partial(checklist_csv, vocabulary)),
+            (SCHEMA_PATH, functools.partial(json_schema_text, vocabulary, site_url)),
+        ]
         if bank_wide:
-            files += self.bank_wide_downloads()
-        files += _encoded([("CITATION.cff", export.citation_cff(site_url, self.today))])
-        studies = sorted(self.catalog.by_id.values(), key=lambda s: s.id)
-        for make in (self.study_citations, self.study_redirects):
-            for study in studies:
-                files += self._study_files(make, study)
+            files += self._bank_wide()
+        files.append(("CITATION.cff", functools.partial(export.citation_cff, site_url, self.today)))
         return files
+
+    def downloads(self, bank_wide: bool = True) -> Iterator[tuple[str, bytes]]:
+        """Files to publish as they are: (path below the site root, bytes), in a fixed order:
+        `bank_files`, then every case study's citations, then every case study's redirects.
+
+        Each file is made as it is reached, so that they need not all be held at once."""
+        for path, make in self.bank_files(bank_wide):
+            yield path, make().encode("utf-8")
+        studies = sorted(self.catalog.by_id.values(), key=lambda s: s.id)
+        for make_study in (self.study_citations, self.study_redirects):
+            for study in studies:
+                yield from self._study_files(make_study, study)
 
     def bank_wide_downloads(self) -> list[tuple[str, bytes]]:
         """The open data and feeds: the files that list every case study, the slowest to make."""
+        return [(path, make().encode("utf-8")) for path, make in self._bank_wide()]
+
+    def _bank_wide(self) -> list[tuple[str, Callable[[], str]]]:
         catalog, site_url = self.catalog, self.site_url
-        return _encoded(
-            [*export.data_files(catalog, site_url), *export.feed_files(catalog, site_url)]
-        )
+        return [*export.data_files(catalog, site_url), *export.feed_files(catalog, site_url)]
 
     def _study_files(
         self, make: Callable[[CaseStudy], list[tuple[str, str]]], study: CaseStudy
@@ -486,11 +507,8 @@ class Renderer:
             },
         )
 
-    def case_study_page(self, study: CaseStudy, story: str) -> StudyPage:
-        """A case study's page: the template's HTML around `story`, the story's HTML.
-
-        A heading of the story whose id the template uses too (a story may have its own
-        "Outcomes") is given another id, so that every id on the page is unique."""
+    def case_study_shell(self, study: CaseStudy) -> StudyShell:
+        """The HTML of a case study's page around its story, sanitised (`sanitise.clean`)."""
         shell = self._template(
             "case_study.html",
             page_url(f"case-studies/{study.slug}.md", self.directory_urls),
@@ -500,8 +518,26 @@ class Renderer:
             related=self.catalog.related.get(study.slug, ()),
             story=Markup(_STORY),
         )
-        template_ids = set(_ANY_ID.findall(shell))
-        taken = template_ids | set(_HEADING_ID.findall(story))
+        before, after = sanitise.clean_around(shell, _STORY)
+        sections = tuple(
+            (anchor, html.unescape(re.sub(r"<[^>]+>", "", title)))
+            for anchor, title in _SECTION.findall(after)
+        )
+        return StudyShell(before, after, sections, frozenset(_ANY_ID.findall(before + after)))
+
+    def case_study_page(
+        self, study: CaseStudy, story: str, shell: StudyShell | None = None
+    ) -> StudyPage:
+        """A case study's page: its `shell` (made now if not given) around `story`, the story's
+        HTML, which is sanitised on its own, so that it cannot reach outside its place.
+
+        A heading of the story whose id the template uses too (a story may have its own
+        "Outcomes") is given another id, so that every id on the page is unique."""
+        if shell is None:
+            shell = self.case_study_shell(study)
+        story = sanitise.clean(story)
+        template_ids = shell.ids
+        taken = {*template_ids, *_HEADING_ID.findall(story)}
         renamed: dict[str, str] = {}
 
         def rename(match: re.Match[str]) -> str:
@@ -516,12 +552,7 @@ class Renderer:
             return f"{match.group(1)}{new}{match.group(3)}"
 
         story = _HEADING_ID_SUB.sub(rename, story)
-        before, after = shell.split(_STORY, 1)
-        sections = tuple(
-            (anchor, html.unescape(re.sub(r"<[^>]+>", "", title)))
-            for anchor, title in _SECTION.findall(after)
-        )
-        return StudyPage(before + story + after, renamed, sections, frozenset(template_ids))
+        return StudyPage(shell.before + story + shell.after, renamed, shell.sections, shell.ids)
 
     def render(
         self,

@@ -96,6 +96,26 @@ def clean(html: str) -> str:
     )
 
 
+def clean_around(html: str, marker: str) -> tuple[str, str]:
+    """The HTML before and after `marker` (which occurs once in `html`), each cleaned as `clean`
+    cleans the whole: so that what goes in the marker's place can be cleaned on its own, and
+    the rest cleaned once and reused."""
+    if html.count(marker) != 1:
+        raise ValueError(
+            f"expected {marker!r} once in the page, found it {html.count(marker)} times"
+        )
+    # The marker may be a comment, which cleaning removes: stand it in as text that the page
+    # does not otherwise contain.
+    token, number = "\ufdd0", 0
+    while token in html:
+        number += 1
+        token = f"\ufdd0{number}\ufdd0"
+    before, kept, after = clean(html.replace(marker, token)).partition(token)
+    if not kept:
+        raise ValueError(f"{marker!r} is where the sanitiser removes text")
+    return before, after
+
+
 def markup_tokens(html: str) -> list[tuple[str, ...]]:
     """A serialisation-independent view of HTML (tags, sorted attributes, text), so that two
     fragments can be compared for meaning rather than for quoting or entity style."""

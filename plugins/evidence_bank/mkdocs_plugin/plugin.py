@@ -18,8 +18,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils.templates import TemplateContext
 
 from ..core import catalog as catalog_module
 from ..core import csp, sanitise, urllock
@@ -31,6 +33,7 @@ from ..core.render import BLOCKS, TEMPLATES, Renderer
 from ..core.search import SEARCH_INDEXES
 from .config import EvidenceBankConfig
 from .preview import EDITION, Preview, notice_changes_at_once
+from .worker import Worker, write_downloads
 
 log = get_plugin_logger(__name__)
 
@@ -56,6 +59,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         # Kept across `mkdocs serve` rebuilds (this object lives as long as the server).
         self.reads = catalog_module.ReadCache()
         self.pages = 0
+        self.worker: Worker | None = None
+        self.authored: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -71,6 +76,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.made = 0
         self.downloads: list[tuple[str, bytes]] = []
         self.page_seconds = 0.0
+        self._stop_worker()
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return config
 
@@ -100,6 +106,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 root=self.root,
                 allow_synthetic=self.config.allow_synthetic,
                 cache=self.reads if self.command == "serve" else None,
+                # Forking beside `mkdocs serve`'s server threads is not safe.
+                forking=self.command == "build",
             )
         except ProblemsError as error:
             raise PluginError(str(error)) from None
@@ -119,19 +127,27 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             today=build_date(),
             memo=preview.memo if preview is not None else None,
         )
+        # Authored files, by their path below the site root: generated files may not replace them.
+        self.authored = authored = {
+            file.dest_uri: _relative(Path(file.abs_src_path), self.root)
+            for file in files
+            if file.generated_by is None and file.abs_src_path
+        }
         clashes = []
         for page in renderer.pages():
-            authored = files.get_file_from_path(page.src_uri)
-            if authored is not None:
+            authored_page = files.get_file_from_path(page.src_uri)
+            if authored_page is not None:
                 clashes.append(
-                    f"{_relative(Path(authored.abs_src_path or ''), self.root)} "
+                    f"{_relative(Path(authored_page.abs_src_path or ''), self.root)} "
                     f"would be overwritten by the generated page {page.src_uri}"
                 )
                 continue
-            if page.src_uri.startswith("case-studies/") and page.src_uri != "case-studies/index.md":
-                self.sanitised.add(page.src_uri)
             if page.study is not None:
                 self.stories[page.src_uri] = page.study
+            elif (
+                page.src_uri.startswith("case-studies/") and page.src_uri != "case-studies/index.md"
+            ):
+                self.sanitised.add(page.src_uri)
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             if preview is None:
                 files.append(
@@ -142,28 +158,33 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 if page.study is not None:
                     content += preview.edition(page.study)
                 files.append(preview.page_file(config, page.src_uri, content, inclusion))
-        made = renderer.downloads() if preview is None else preview.downloads(renderer)
-        self.downloads = []
-        for path, data in made:
-            authored = files.get_file_from_path(path)
-            if authored is not None:
-                clashes.append(
-                    f"{_relative(Path(authored.abs_src_path or ''), self.root)} "
-                    f"would be overwritten by the generated file {path}"
-                )
-            elif path.endswith(".md") or preview is not None:
-                # Written after the build: MkDocs would render a .md file as a page, and a
-                # preview writes only what changed.
-                self.downloads.append((path, data))
-            else:
-                files.append(File.generated(config, path, content=data))
-        if clashes:
-            raise PluginError(
-                "Generated pages clash with authored files; rename or move the "
-                "authored file:\n" + "\n".join(clashes)
-            )
+        if preview is not None:
+            self.downloads = preview.downloads(renderer)
+            clashes += _clashes(self.downloads, authored)
+        else:
+            # Made and written at the end of the build (or by the worker while the build runs),
+            # not held in memory meanwhile. Files pages may link to are declared to MkDocs now,
+            # as files that are written in the site folder directly (MkDocs leaves alone a file
+            # whose source is its destination); a page (.md) would be rendered, so is not.
+            site = Path(config.site_dir)
+            declared = [
+                (path, b"") for path, _ in renderer.bank_files() if not path.endswith(".md")
+            ]
+            clashes += _clashes(declared, authored)
+            self._raise_clashes(clashes)
+            for path, _ in declared:
+                target = site / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.touch()
+                files.append(File.generated(config, path, abs_src_path=str(target)))
+        self._raise_clashes(clashes)
         if preview is not None:
             preview.memo = renderer.fresh
+        elif self.command == "build" and hasattr(os, "fork"):
+            # Not under `mkdocs serve`: forking beside its server threads is not safe.
+            self.worker = Worker(
+                renderer, list(self.stories.values()), Path(config.site_dir), authored
+            )
         self.pages = len(files.documentation_pages())
         log.info(
             "%d case studies published; read, checked and indexed in %.2f s, pages and files "
@@ -178,8 +199,14 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         return self.preview.theme(env, config) if self.preview is not None else None
 
     def on_shutdown(self) -> None:
+        self._stop_worker()
         if self.preview is not None:
             self.preview.close()
+
+    def _stop_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -209,12 +236,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        study = self.stories.get(page.file.src_uri)
-        if study is not None and self.renderer is not None:
-            started = time.perf_counter()
-            html = self._case_study_page(study, html, page)
-            self.page_seconds += time.perf_counter() - started
-        # Defence in depth for contributed content; a set lookup per page.
+        # Defence in depth for contributed content; a set lookup per page. A case study's page
+        # is sanitised as it is made (`on_page_context`).
         if page.file.src_uri in self.sanitised:
             started = time.perf_counter()
             cleaned = sanitise.clean(html)
@@ -222,11 +245,24 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             return cleaned
         return None
 
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        study = self.stories.get(page.file.src_uri)
+        if study is not None and self.renderer is not None and page.content is not None:
+            # Made now rather than when its story was rendered, so that only one case study's
+            # whole page is held at a time.
+            started = time.perf_counter()
+            page.content = self._case_study_page(study, page.content, page)
+            self.page_seconds += time.perf_counter() - started
+        return None
+
     def _case_study_page(self, study: CaseStudy, story: str, page: Page) -> str:
-        """The case study's page around its story, made now rather than held from on_files;
-        its sections join the story's headings in the table of contents."""
+        """The case study's page around its story; its sections join the story's headings in
+        the table of contents."""
         assert self.renderer is not None
-        made = self.renderer.case_study_page(study, story)
+        shell = self.worker.shell(study) if self.worker is not None else None
+        made = self.renderer.case_study_page(study, story, shell)
         items = list(page.toc.items)
         for item in _walk(items):
             item.id = made.renamed.get(item.id, item.id)
@@ -266,6 +302,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             self.preview.building = True
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_worker()
         if self.preview is not None:
             self.preview.building = False
 
@@ -276,14 +313,38 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             self.preview.collect_later()
         if self.renderer is None:
             return
-        log.info("per-page work (sanitiser, security policy) took %.2f s", self.page_seconds)
+        log.info(
+            "per-page work (case-study pages, sanitiser, security policy) took %.2f s",
+            self.page_seconds,
+        )
         site = Path(config.site_dir)
-        for path, data in self.downloads:
-            if self.preview is not None and not self.preview.changed(path, data):
-                continue  # In a preview's site already, as it is.
-            target = site / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        if self.preview is not None:
+            for path, data in self.downloads:
+                if self.preview.changed(path, data):  # Else in the preview's site already.
+                    target = site / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+        elif self.worker is not None:
+            worker, self.worker = self.worker, None
+            try:
+                done = worker.finish()
+            except RuntimeError as error:
+                raise PluginError(f"The worker process failed:\n{error}") from None
+            log.info(
+                "worker process: %d case-study shells and %d files made in %.2f s, peak memory "
+                "%.0f MB; the build waited %.2f s for it",
+                done.shells,
+                done.files,
+                done.seconds,
+                done.peak_mb,
+                done.waited,
+            )
+            self._raise_clashes(done.clashes)
+        else:
+            started = time.perf_counter()
+            _, clashes = write_downloads(self.renderer.downloads(), site, self.authored)
+            log.info("downloads written in %.2f s", time.perf_counter() - started)
+            self._raise_clashes(clashes)
         if self.catalog is not None and not self.catalog.case_studies:
             # Pagefind cannot build an index of nothing; the search page says it cannot start
             # and points to the lists.
@@ -302,6 +363,14 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             "peak memory of the build process: %.0f MB",
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         )
+
+    @staticmethod
+    def _raise_clashes(clashes: list[str]) -> None:
+        if clashes:
+            raise PluginError(
+                "Generated pages clash with authored files; rename or move the "
+                "authored file:\n" + "\n".join(clashes)
+            )
 
     def _check_urls(self, site: Path, config: MkDocsConfig) -> None:
         assert self.config.url_lock is not None
@@ -371,6 +440,14 @@ def _walk(items: list[AnchorLink]) -> Iterator[AnchorLink]:
     for item in items:
         yield item
         yield from _walk(item.children)
+
+
+def _clashes(downloads: list[tuple[str, bytes]], authored: dict[str, str]) -> list[str]:
+    return [
+        f"{authored[path]} would be overwritten by the generated file {path}"
+        for path, _ in downloads
+        if path in authored
+    ]
 
 
 def build_date() -> str:

@@ -1,0 +1,164 @@
+"""A second process for `mkdocs build`: while MkDocs renders the pages on one core, it makes on
+another what needs no MkDocs: each case study's page shell (`Renderer.case_study_shell`) and
+the downloads (`Renderer.downloads`), which it writes into the site itself.
+
+The process is forked once the plugin has read the case studies, so it shares what was read
+rather than reading or receiving it again. Shells reach the build through a scratch folder, one
+file each, written whole before they appear; a shell the worker has not made yet is made by the
+build itself, so the result does not depend on which process is faster. Downloads are only ever
+written by the worker, and the build waits for it before it ends.
+
+Not used under `mkdocs serve`, whose server threads make forking unsafe: there the same work is
+done in the build's own process (`write_downloads`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import pickle
+import shutil
+import signal
+import tempfile
+import time
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.model import CaseStudy
+from ..core.render import Renderer, StudyShell
+
+
+def write_downloads(
+    downloads: Iterable[tuple[str, bytes]], site: Path, authored: Mapping[str, str]
+) -> tuple[int, list[str]]:
+    """Write each (path below the site root, bytes) into `site`, except over an authored file
+    (`authored` maps its path below the site root to how it is shown). Returns the number of
+    files written and a problem for each authored file that was in the way."""
+    written, clashes, folders = 0, [], set()
+    for path, data in downloads:
+        if path in authored:
+            clashes.append(f"{authored[path]} would be overwritten by the generated file {path}")
+            continue
+        target = site / path
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(data)
+        written += 1
+    return written, clashes
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    shells: int
+    files: int
+    seconds: float
+    """The worker's own time, from fork to exit."""
+    peak_mb: float
+    waited: float
+    """How long the build waited for the worker to finish."""
+    clashes: list[str]
+
+
+class Worker:
+    """The forked process and the scratch folder it hands shells over in."""
+
+    def __init__(
+        self,
+        renderer: Renderer,
+        studies: list[CaseStudy],
+        site: Path,
+        authored: Mapping[str, str],
+    ) -> None:
+        self.scratch = Path(tempfile.mkdtemp(prefix="evidence-bank-worker-"))
+        self.started = time.perf_counter()
+        # Objects that exist now are left out of the worker's garbage collection, so that it
+        # does not copy the build's memory by touching every object once.
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the worker; its effects are tested
+            _work(renderer, studies, site, authored, self.scratch)
+        gc.unfreeze()
+        self.pid: int | None = pid
+
+    def shell(self, study: CaseStudy) -> StudyShell | None:
+        """The worker's shell for `study`, or None if it has not made it yet."""
+        path = self.scratch / f"{study.slug}.pickle"
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        path.unlink()
+        shell: StudyShell = pickle.loads(data)
+        return shell
+
+    def finish(self) -> Report:
+        """Wait for the worker; raise RuntimeError with its traceback if it failed."""
+        assert self.pid is not None
+        waiting = time.perf_counter()
+        _, status, usage = os.wait4(self.pid, 0)
+        waited = time.perf_counter() - waiting
+        self.pid = None
+        try:
+            if os.waitstatus_to_exitcode(status) != 0:
+                error = self.scratch / "error"
+                raise RuntimeError(
+                    error.read_text(encoding="utf-8")
+                    if error.exists()
+                    else f"the worker process ended with status {status}"
+                )
+            done = json.loads((self.scratch / "report.json").read_text(encoding="utf-8"))
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        return Report(
+            done["shells"],
+            done["files"],
+            done["seconds"],
+            usage.ru_maxrss / 1024,
+            waited,
+            done["clashes"],
+        )
+
+    def stop(self) -> None:
+        """End the worker early (the build failed) and remove its scratch folder."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = None
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _work(
+    renderer: Renderer,
+    studies: list[CaseStudy],
+    site: Path,
+    authored: Mapping[str, str],
+    scratch: Path,
+) -> None:  # pragma: no cover - runs in the worker
+    code = 1
+    try:
+        started = time.perf_counter()
+        for number, study in enumerate(studies):
+            made = scratch / f"{number}.part"
+            made.write_bytes(pickle.dumps(renderer.case_study_shell(study), protocol=5))
+            os.replace(made, scratch / f"{study.slug}.pickle")
+        files, clashes = write_downloads(renderer.downloads(), site, authored)
+        report = {
+            "shells": len(studies),
+            "files": files,
+            "clashes": clashes,
+            "seconds": time.perf_counter() - started,
+        }
+        (scratch / "report.json").write_text(json.dumps(report), encoding="utf-8")
+        code = 0
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            (scratch / "error").write_text(traceback.format_exc(), encoding="utf-8")
+    finally:
+        os._exit(code)

@@ -1,0 +1,108 @@
+"""The worker process of `mkdocs build` (mkdocs_plugin/worker.py): what it makes is what the
+build makes without it, and its failures fail the build."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import pytest
+from evidence_bank.core import catalog as catalog_module
+from evidence_bank.core import vocabulary as vocabulary_module
+from evidence_bank.core.render import Renderer
+from evidence_bank.core.synthetic import write_bank
+from evidence_bank.mkdocs_plugin.worker import Worker
+
+from tests.helpers import build, build_error, make_project
+
+
+def _project(tmp_path: Path, count: int = 30) -> Path:
+    project = make_project(tmp_path, {}, plugin={"allow_synthetic": True, "search_index": False})
+    write_bank(
+        count,
+        project / "case_studies",
+        vocabulary_module.load(vocabulary_module.default_path(), "v"),
+    )
+    return project
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_the_worker_makes_what_the_build_makes_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    project = _project(tmp_path)
+    with caplog.at_level(logging.INFO):
+        with_worker = _tree(build(project, site_dir=tmp_path / "with"))
+    assert "worker process: 30 case-study shells and " in caplog.text
+    monkeypatch.delattr(os, "fork")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        without = _tree(build(project, site_dir=tmp_path / "without"))
+    assert "worker process" not in caplog.text and "downloads written in" in caplog.text
+    assert with_worker.keys() == without.keys()
+    assert [path for path in with_worker if with_worker[path] != without[path]] == []
+    # The downloads are all there, and none is left empty.
+    assert len([path for path in with_worker if path.endswith("cite.bib")]) == 30
+    assert b"" not in with_worker.values()
+
+
+def test_the_workers_shells_and_files_are_the_renderers(tmp_path: Path) -> None:
+    project = _project(tmp_path, count=12)
+    vocabulary = vocabulary_module.load(vocabulary_module.default_path(), "v")
+    bank = catalog_module.load(
+        project / "case_studies", vocabulary, root=project, allow_synthetic=True
+    )
+    renderer = Renderer(bank, site_url="https://bank.example.org/")
+    studies = list(bank.case_studies)
+    site = tmp_path / "site"
+    worker = Worker(renderer, studies, site, {})
+    deadline = time.monotonic() + 60
+    while not (worker.scratch / "report.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for study in studies:
+        assert worker.shell(study) == renderer.case_study_shell(study)
+    assert worker.shell(studies[0]) is None  # Handed over once; the build makes it if asked.
+    expected = dict(renderer.downloads())
+    done = worker.finish()
+    assert (done.shells, done.files, done.clashes) == (12, len(expected), [])
+    assert _tree(site) == expected
+    assert not worker.scratch.exists()
+
+
+def test_a_failing_worker_fails_the_build_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Renderer, bank_wide: bool = True) -> None:
+        raise OSError("the disk is full")
+
+    # Only the worker makes the downloads, so only the worker fails.
+    monkeypatch.setattr(Renderer, "downloads", broken)
+    message = build_error(_project(tmp_path, count=3))
+    assert "The worker process failed" in message
+    assert "OSError: the disk is full" in message
+
+
+@pytest.mark.parametrize("worker", [True, False], ids=["worker", "no worker"])
+@pytest.mark.parametrize(
+    "authored",
+    ["id/cs-0100/index.html", "case-studies/minimal/cite.bib", "data/v1/case-studies.json"],
+)
+def test_a_download_may_not_overwrite_an_authored_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: bool, authored: str
+) -> None:
+    if not worker:
+        monkeypatch.delattr(os, "fork")
+    project = make_project(tmp_path, content={authored: "mine"})
+    assert (
+        f"content/{authored} would be overwritten by the generated file {authored}"
+    ) in build_error(project)
