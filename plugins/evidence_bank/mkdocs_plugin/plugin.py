@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import resource
 import subprocess
@@ -60,6 +61,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.reads = catalog_module.ReadCache()
         self.pages = 0
         self.worker: Worker | None = None
+        self.frozen = False
         self.authored: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -180,7 +182,13 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self._raise_clashes(clashes)
         if preview is not None:
             preview.memo = renderer.fresh
-        elif self.command == "build" and hasattr(os, "fork"):
+        if self.command == "build":
+            # What was read and made so far lives until the build ends: until then, garbage
+            # collections (and the worker's) leave it alone rather than go through it each
+            # time. Not under `mkdocs serve`, whose rebuilds replace it.
+            gc.freeze()
+            self.frozen = True
+        if preview is None and self.command == "build" and hasattr(os, "fork"):
             # Not under `mkdocs serve`: forking beside its server threads is not safe.
             self.worker = Worker(
                 renderer, list(self.stories.values()), Path(config.site_dir), authored
@@ -207,6 +215,12 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
+        self._thaw()
+
+    def _thaw(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -359,6 +373,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             )
         if self.config.url_lock and self.command != "serve":
             self._check_urls(site, config)
+        self._thaw()
         log.info(
             "peak memory of the build process: %.0f MB",
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -3,9 +3,11 @@ another what needs no MkDocs: each case study's page shell (`Renderer.case_study
 the downloads (`Renderer.downloads`), which it writes into the site itself.
 
 The process is forked once the plugin has read the case studies, so it shares what was read
-rather than reading or receiving it again. Shells reach the build through a scratch folder, one
-file each, written whole before they appear; a shell the worker has not made yet is made by the
-build itself, so the result does not depend on which process is faster. Downloads are only ever
+rather than reading or receiving it again (the plugin freezes Python's garbage collector's view
+of those objects first, so that the worker's collections do not touch, and so copy, them all).
+Shells reach the build through a scratch folder, one file each, written whole before they
+appear; a shell the worker has not made yet is made by the build itself, so the result does not
+depend on which process is faster. Downloads are only ever
 written by the worker, and the build waits for it before it ends.
 
 Not used under `mkdocs serve`, whose server threads make forking unsafe: there the same work is
@@ -15,7 +17,6 @@ done in the build's own process (`write_downloads`).
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import pickle
@@ -76,13 +77,9 @@ class Worker:
     ) -> None:
         self.scratch = Path(tempfile.mkdtemp(prefix="evidence-bank-worker-"))
         self.started = time.perf_counter()
-        # Objects that exist now are left out of the worker's garbage collection, so that it
-        # does not copy the build's memory by touching every object once.
-        gc.freeze()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the worker; its effects are tested
             _work(renderer, studies, site, authored, self.scratch)
-        gc.unfreeze()
         self.pid: int | None = pid
 
     def shell(self, study: CaseStudy) -> StudyShell | None:
