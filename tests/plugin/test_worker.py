@@ -1,5 +1,6 @@
-"""The worker process of `mkdocs build` (mkdocs_plugin/worker.py): what it makes is what the
-build makes without it, and its failures fail the build."""
+"""What makes a large build faster changes nothing in the site: the worker process of `mkdocs
+build` (mkdocs_plugin/worker.py) makes what the build makes without it, and its failures fail
+the build; lists of case studies set aside from the markdown MkDocs reads come back unchanged."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from evidence_bank.core import catalog as catalog_module
+from evidence_bank.core import render
 from evidence_bank.core import vocabulary as vocabulary_module
 from evidence_bank.core.render import Renderer
 from evidence_bank.core.synthetic import write_bank
@@ -106,3 +108,39 @@ def test_a_download_may_not_overwrite_an_authored_file(
     assert (
         f"content/{authored} would be overwritten by the generated file {authored}"
     ) in build_error(project)
+
+
+def test_lists_set_aside_from_markdown_come_back_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 60 case studies: the list of case studies has a second page, which is sanitised.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    project = _project(tmp_path, count=60)
+    set_aside = _tree(build(project, site_dir=tmp_path / "set-aside"))
+    # As a preview makes them: the lists left in the markdown that MkDocs reads.
+    defer = render.defer_html
+    monkeypatch.setattr(render, "defer_html", lambda md: (render.restore_html(*defer(md)), ()))
+    read_by_markdown = _tree(build(project, site_dir=tmp_path / "read"))
+    assert set_aside.keys() == read_by_markdown.keys()
+    assert [path for path in set_aside if set_aside[path] != read_by_markdown[path]] == []
+    page = read_by_markdown["case-studies/page/2/index.html"].decode()
+    assert "evidence-bank: html" not in page and page.count('class="eb-case"') == 10
+
+
+def test_setting_html_aside_and_putting_it_back() -> None:
+    markdown = (
+        "## Case studies\n\n<!-- evidence-bank: html --><ol>\n<li>a</li>\n</ol>"
+        "<!-- /evidence-bank: html -->\n\nText\n<!-- evidence-bank: html --><p>b</p>"
+        "<!-- /evidence-bank: html -->\n"
+    )
+    short, pieces = render.defer_html(markdown)
+    assert pieces == ("<ol>\n<li>a</li>\n</ol>", "<p>b</p>")
+    assert short == (
+        "## Case studies\n\n<!-- evidence-bank: html 0 -->\n\n"
+        "Text\n<!-- evidence-bank: html 1 -->\n"
+    )
+    assert render.restore_html(short, pieces) == markdown.replace(
+        "<!-- evidence-bank: html -->", ""
+    ).replace("<!-- /evidence-bank: html -->", "")
+    # A comment that only looks like a place is left as it is.
+    assert render.restore_html("<!-- evidence-bank: html 7 -->", pieces).endswith("7 -->")

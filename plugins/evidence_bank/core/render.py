@@ -90,7 +90,7 @@ def _meta(title: str, description: str, extra: dict[str, Any] | None) -> dict[st
 
 
 _STORY = "<!-- evidence-bank: the story -->"
-_ANY_ID = re.compile(r'\sid="([^"]+)"')
+ANY_ID = re.compile(r'\sid="([^"]+)"')
 _HEADING_ID = re.compile(r'<h[1-6][^>]*?\sid="([^"]+)"')
 _HEADING_ID_SUB = re.compile(r'(<h[1-6][^>]*?\sid=")([^"]+)(")')
 _SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>')
@@ -134,11 +134,40 @@ class GeneratedPage:
     and rung pages): a sidebar listing every case study is quadratic in the number of pages."""
     study: CaseStudy | None = None
     """For a case study's page: the case study (`content` is then its story alone)."""
+    html: tuple[str, ...] = ()
+    """HTML set aside from `content` (see `defer_html`), to put back with `restore_html`."""
 
 
 def _root(here: str) -> str:
     """The site root, relative to the page at `here` (a URL relative to the site root)."""
     return "../" * here.count("/")
+
+
+_HTML = re.compile(r"<!-- evidence-bank: html -->(.*?)<!-- /evidence-bank: html -->", re.S)
+_HTML_PLACE = re.compile(r"<!-- evidence-bank: html (\d+) -->")
+
+
+def defer_html(markdown: str) -> tuple[str, tuple[str, ...]]:
+    """`markdown` with each piece of HTML its templates mark for it (a list of case studies)
+    replaced by a numbered comment, and those pieces: Markdown passes raw HTML through as it is,
+    so it need not read it (at 10,000 case studies, reading the lists took MkDocs 11 s)."""
+    pieces: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        pieces.append(match.group(1))
+        return f"<!-- evidence-bank: html {len(pieces) - 1} -->"
+
+    return _HTML.sub(set_aside, markdown), tuple(pieces)
+
+
+def restore_html(html: str, pieces: tuple[str, ...]) -> str:
+    """The page's HTML with the pieces `defer_html` set aside put back."""
+
+    def put_back(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return pieces[number] if number < len(pieces) else match.group(0)
+
+    return _HTML_PLACE.sub(put_back, html)
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
@@ -195,8 +224,12 @@ class Renderer:
         site_url: str = "",
         today: str = "2000-01-01",
         memo: Memo | None = None,
+        defer: bool = False,
     ) -> None:
         self.catalog = catalog
+        self.defer = defer
+        """Whether generated pages set their marked HTML aside (`defer_html`); else it stays
+        in their markdown, marks removed."""
         self.memo = memo
         """List pages made by an earlier Renderer, for a caller that renders the same bank
         again and again (a live preview): a page whose case studies are the very same objects
@@ -523,7 +556,7 @@ class Renderer:
             (anchor, html.unescape(re.sub(r"<[^>]+>", "", title)))
             for anchor, title in _SECTION.findall(after)
         )
-        return StudyShell(before, after, sections, frozenset(_ANY_ID.findall(before + after)))
+        return StudyShell(before, after, sections, frozenset(ANY_ID.findall(before + after)))
 
     def case_study_page(
         self, study: CaseStudy, story: str, shell: StudyShell | None = None
@@ -571,7 +604,10 @@ class Renderer:
             _meta(title, description, meta), allow_unicode=True, sort_keys=True, width=10_000
         )
         in_nav = src_uri.endswith("index.md") or "/" not in src_uri
-        return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}", in_nav)
+        body, pieces = defer_html(body)
+        if not self.defer:
+            body, pieces = restore_html(body, pieces), ()
+        return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}", in_nav, html=pieces)
 
     def _template(self, name: str, here: str, **context: Any) -> str:
         """Template `name` rendered for the page at `here`, with what every template may use."""

@@ -30,7 +30,7 @@ from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.model import CaseStudy
 from ..core.problems import ProblemsError
-from ..core.render import BLOCKS, TEMPLATES, Renderer
+from ..core.render import ANY_ID, BLOCKS, TEMPLATES, Renderer, restore_html
 from ..core.search import SEARCH_INDEXES
 from .config import EvidenceBankConfig
 from .preview import EDITION, Preview, notice_changes_at_once
@@ -52,6 +52,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.renderer: Renderer | None = None
         self.sanitised: set[str] = set()
         self.stories: dict[str, CaseStudy] = {}
+        self.deferred: dict[str, tuple[str, ...]] = {}
         self.page_seconds = 0.0
         self.root = Path.cwd()
         self.command = "build"
@@ -75,6 +76,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.renderer = None
         self.sanitised = set()
         self.stories = {}
+        self.deferred = {}
         self.made = 0
         self.downloads: list[tuple[str, bytes]] = []
         self.page_seconds = 0.0
@@ -128,6 +130,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             site_url=config.site_url or "",
             today=build_date(),
             memo=preview.memo if preview is not None else None,
+            # Not in a preview, which rebuilds a page only when its markdown changes.
+            defer=preview is None,
         )
         # Authored files, by their path below the site root: generated files may not replace them.
         self.authored = authored = {
@@ -150,6 +154,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 page.src_uri.startswith("case-studies/") and page.src_uri != "case-studies/index.md"
             ):
                 self.sanitised.add(page.src_uri)
+            if page.html:
+                self.deferred[page.src_uri] = page.html
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             if preview is None:
                 files.append(
@@ -250,6 +256,16 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        pieces = self.deferred.get(page.file.src_uri)
+        if pieces is not None:
+            # The HTML set aside from the page's markdown, back in its place.
+            started = time.perf_counter()
+            html = restore_html(html, pieces)
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids |= {i for piece in pieces for i in ANY_ID.findall(piece)}
+            self.page_seconds += time.perf_counter() - started
+            if page.file.src_uri not in self.sanitised:
+                return html
         # Defence in depth for contributed content; a set lookup per page. A case study's page
         # is sanitised as it is made (`on_page_context`).
         if page.file.src_uri in self.sanitised:
@@ -257,7 +273,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             cleaned = sanitise.clean(html)
             self.page_seconds += time.perf_counter() - started
             return cleaned
-        return None
+        return html if pieces is not None else None
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
