@@ -256,6 +256,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        if page.file.src_uri in self.stories:
+            # Rendered, and not needed again: without this, MkDocs holds a copy of every story
+            # until the build ends.
+            page.markdown = None
         pieces = self.deferred.get(page.file.src_uri)
         if pieces is not None:
             # The HTML set aside from the page's markdown, back in its place.
@@ -309,7 +313,6 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # Written once this hook returns, and not needed again: without this, MkDocs holds
             # every case study's HTML until the build ends.
             page.content = None
-            page.markdown = None
         return self._secure(output)
 
     def on_post_template(
