@@ -274,6 +274,13 @@ def chart(rows: list[dict[str, Any]], path: Path) -> None:
         points = [r for r in rows if r["system"] == system]
         left.plot([r["n"] for r in points], [r["build_s"] for r in points], style, label=system)
         right.plot([r["n"] for r in points], [r["peak_mb"] for r in points], style, label=system)
+    ours = [r for r in rows if r["system"] == "ours"]
+    right.plot(
+        [r["n"] for r in ours],
+        [r["build_process_mb"] for r in ours],
+        "^:",
+        label="ours, build process alone (without Pagefind)",
+    )
     left.set(title="Build time", xlabel="case studies", ylabel="seconds")
     right.set(title="Peak memory", xlabel="case studies", ylabel="MB")
     for axis in (left, right):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -144,3 +145,26 @@ def test_setting_html_aside_and_putting_it_back() -> None:
     ).replace("<!-- /evidence-bank: html -->", "")
     # A comment that only looks like a place is left as it is.
     assert render.restore_html("<!-- evidence-bank: html 7 -->", pieces).endswith("7 -->")
+
+
+def test_a_build_beside_other_threads_does_not_fork(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A forked child of a process with other threads can deadlock: such a build does the
+    # worker's work itself.
+    project = _project(tmp_path, count=5)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            build(project)
+        except BaseException as error:  # pragma: no cover - shown by the assertion below
+            failures.append(error)
+
+    with caplog.at_level(logging.INFO):
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+    assert failures == []
+    assert "worker process" not in caplog.text and "downloads written in" in caplog.text
+    assert len(list((project / "site").rglob("cite.bib"))) == 5

@@ -10,6 +10,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +85,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return config
 
+    def _may_fork(self) -> bool:
+        """Whether this process may fork: not beside other threads (`mkdocs serve`'s server,
+        or a program that runs the build in a thread), where a forked child can deadlock."""
+        return self.command == "build" and hasattr(os, "fork") and threading.active_count() == 1
+
     @property
     def case_studies_dir(self) -> Path:
         return self.root / self.config.case_studies
@@ -110,8 +116,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 root=self.root,
                 allow_synthetic=self.config.allow_synthetic,
                 cache=self.reads if self.command == "serve" else None,
-                # Forking beside `mkdocs serve`'s server threads is not safe.
-                forking=self.command == "build",
+                forking=self._may_fork(),
             )
         except ProblemsError as error:
             raise PluginError(str(error)) from None
@@ -194,8 +199,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # time. Not under `mkdocs serve`, whose rebuilds replace it.
             gc.freeze()
             self.frozen = True
-        if preview is None and self.command == "build" and hasattr(os, "fork"):
-            # Not under `mkdocs serve`: forking beside its server threads is not safe.
+        if preview is None and self._may_fork():
             self.worker = Worker(
                 renderer, list(self.stories.values()), Path(config.site_dir), authored
             )
