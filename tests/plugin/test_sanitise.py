@@ -74,15 +74,22 @@ def test_cleaning_around_a_marker_is_cleaning_the_whole() -> None:
         sanitise.clean_around("<p>no marker</p>", "<!-- m -->")
 
 
+def _page_despite_a_validator_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+) -> str:
+    """The built page of a case study with `body`, after a gap in validation: the story's
+    checks find nothing."""
+    monkeypatch.setattr("evidence_bank.core.safety.check_body", lambda *args: [])
+    site = build(make_project(tmp_path, {"gap.md": case_study(body=body)}))
+    return (site / "case-studies" / "gap" / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_story_cannot_reach_outside_its_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A gap in validation lets through raw HTML that closes the story's container and opens an
-    # element of its own.
-    monkeypatch.setattr("evidence_bank.core.safety.check_body", lambda *args: [])
+    # Raw HTML that closes the story's container and opens an element of its own.
     body = 'Hello\n\n</div></article><article onclick="steal()">\n\nWorld\n'
-    site = build(make_project(tmp_path, {"escape.md": case_study(body=body)}))
-    page = (site / "case-studies" / "escape" / "index.html").read_text(encoding="utf-8")
+    page = _page_despite_a_validator_gap(tmp_path, monkeypatch, body)
     assert "Hello" in page and "World" in page
     assert "steal()" not in page
     story = page[page.index("Hello") : page.index("World")]
@@ -108,10 +115,7 @@ def test_sanitising_removes_what_should_not_be_there(dirty: str, gone: str) -> N
 def test_a_validator_gap_is_caught_by_the_sanitiser(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Simulate a gap in validation: the story's checks find nothing.
-    monkeypatch.setattr("evidence_bank.core.safety.check_body", lambda *args: [])
     body = '<p onclick="steal()">Hello</p>\n\n[x](javascript:alert(1))\n'
-    site = build(make_project(tmp_path, {"gap.md": case_study(body=body)}))
-    page = (site / "case-studies" / "gap" / "index.html").read_text(encoding="utf-8")
+    page = _page_despite_a_validator_gap(tmp_path, monkeypatch, body)
     assert "Hello" in page
     assert "steal()" not in page and "javascript:" not in page

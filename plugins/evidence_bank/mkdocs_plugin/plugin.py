@@ -179,18 +179,17 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # not held in memory meanwhile. Files pages may link to are declared to MkDocs now,
             # as files that are written in the site folder directly (MkDocs leaves alone a file
             # whose source is its destination); a page (.md) would be rendered, so is not.
-            site = Path(config.site_dir)
             declared = [
                 (path, b"") for path, _ in renderer.bank_files() if not path.endswith(".md")
             ]
             clashes += _clashes(declared, authored)
-            self._raise_clashes(clashes)
+        self._raise_clashes(clashes)
+        if preview is None:
             for path, _ in declared:
-                target = site / path
+                target = Path(config.site_dir) / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.touch()
                 files.append(File.generated(config, path, abs_src_path=str(target)))
-        self._raise_clashes(clashes)
         if preview is not None:
             preview.memo = renderer.fresh
         if self.command == "build":
@@ -260,28 +259,26 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if page.file.src_uri in self.stories:
+        src_uri = page.file.src_uri
+        if src_uri in self.stories:
             # Rendered, and not needed again: without this, MkDocs holds a copy of every story
             # until the build ends.
             page.markdown = None
-        pieces = self.deferred.get(page.file.src_uri)
+        pieces = self.deferred.get(src_uri)
+        if pieces is None and src_uri not in self.sanitised:
+            return None  # A set lookup and a dict lookup per page.
+        started = time.perf_counter()
         if pieces is not None:
             # The HTML set aside from the page's markdown, back in its place.
-            started = time.perf_counter()
             html = restore_html(html, pieces)
             if page.present_anchor_ids is not None:
                 page.present_anchor_ids |= {i for piece in pieces for i in ANY_ID.findall(piece)}
-            self.page_seconds += time.perf_counter() - started
-            if page.file.src_uri not in self.sanitised:
-                return html
-        # Defence in depth for contributed content; a set lookup per page. A case study's page
-        # is sanitised as it is made (`on_page_context`).
-        if page.file.src_uri in self.sanitised:
-            started = time.perf_counter()
-            cleaned = sanitise.clean(html)
-            self.page_seconds += time.perf_counter() - started
-            return cleaned
-        return html if pieces is not None else None
+        if src_uri in self.sanitised:
+            # Defence in depth for contributed content. A case study's page is sanitised as it
+            # is made (`on_page_context`).
+            html = sanitise.clean(html)
+        self.page_seconds += time.perf_counter() - started
+        return html
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -356,11 +353,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         )
         site = Path(config.site_dir)
         if self.preview is not None:
-            for path, data in self.downloads:
-                if self.preview.changed(path, data):  # Else in the preview's site already.
-                    target = site / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
+            changed = [
+                (path, data) for path, data in self.downloads if self.preview.changed(path, data)
+            ]
+            write_downloads(changed, site, {})  # The rest is in the preview's site already.
         elif self.worker is not None:
             worker, self.worker = self.worker, None
             try:
