@@ -72,6 +72,8 @@ def test_the_workers_shells_and_files_are_the_renderers(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     while not (worker.scratch / "report.json").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert worker.lists() == renderer.list_html()
+    assert any("eb-case" in piece for pieces in worker.lists().values() for piece in pieces)
     for study in studies:
         assert worker.shell(study) == renderer.case_study_shell(study)
     assert worker.shell(studies[0]) is None  # Handed over once; the build makes it if asked.
@@ -82,14 +84,15 @@ def test_the_workers_shells_and_files_are_the_renderers(tmp_path: Path) -> None:
     assert not worker.scratch.exists()
 
 
+@pytest.mark.parametrize("method", ["list_html", "downloads"])
 def test_a_failing_worker_fails_the_build_with_its_reason(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
 ) -> None:
     def broken(self: Renderer, bank_wide: bool = True) -> None:
         raise OSError("the disk is full")
 
-    # Only the worker makes the downloads, so only the worker fails.
-    monkeypatch.setattr(Renderer, "downloads", broken)
+    # Only the worker makes the lists (first) and the downloads (last), so only it fails.
+    monkeypatch.setattr(Renderer, method, broken)
     message = build_error(_project(tmp_path, count=3))
     assert "The worker process failed" in message
     assert "OSError: the disk is full" in message
@@ -118,7 +121,9 @@ def test_lists_set_aside_from_markdown_come_back_unchanged(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     project = _project(tmp_path, count=60)
     set_aside = _tree(build(project, site_dir=tmp_path / "set-aside"))
-    # As a preview makes them: the lists left in the markdown that MkDocs reads.
+    # As a preview makes them: the lists made in the build's own process (no worker) and left
+    # in the markdown that MkDocs reads.
+    monkeypatch.delattr(os, "fork")
     defer = render.defer_html
     monkeypatch.setattr(render, "defer_html", lambda md: (render.restore_html(*defer(md)), ()))
     read_by_markdown = _tree(build(project, site_dir=tmp_path / "read"))

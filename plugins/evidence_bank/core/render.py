@@ -225,11 +225,15 @@ class Renderer:
         today: str = "2000-01-01",
         memo: Memo | None = None,
         defer: bool = False,
+        cards: bool = True,
     ) -> None:
         self.catalog = catalog
         self.defer = defer
         """Whether generated pages set their marked HTML aside (`defer_html`); else it stays
         in their markdown, marks removed."""
+        self.cards = cards
+        """Whether lists of case studies are made; without, each is left empty (and set aside,
+        with `defer`), for `list_html` to make elsewhere."""
         self.memo = memo
         """List pages made by an earlier Renderer, for a caller that renders the same bank
         again and again (a live preview): a page whose case studies are the very same objects
@@ -357,6 +361,16 @@ class Renderer:
             rows=format_rows(self.vocabulary),
             schema_path=SCHEMA_PATH,
         )
+
+    def list_html(self) -> dict[str, tuple[str, ...]]:
+        """The HTML each generated page sets aside (`defer_html`), by the page's `src_uri`, with
+        every list of case studies made: what a Renderer without `cards` leaves empty."""
+        cards, defer = self.cards, self.defer
+        self.cards = self.defer = True
+        try:
+            return {page.src_uri: page.html for page in self.pages() if page.html}
+        finally:
+            self.cards, self.defer = cards, defer
 
     def block(self, name: str, src_uri: str) -> str:
         """The HTML of block `name` (one of `BLOCKS`) for the authored page at `src_uri`."""
@@ -620,6 +634,7 @@ class Renderer:
             url=self._linker(here),
             root=_root(here),
             site_url=self.site_url,
+            cards=self.cards,
             **context,
         )
 

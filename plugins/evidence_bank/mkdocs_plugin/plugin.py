@@ -78,6 +78,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.sanitised = set()
         self.stories = {}
         self.deferred = {}
+        self.lists: dict[str, tuple[str, ...]] | None = None
         self.made = 0
         self.downloads: list[tuple[str, bytes]] = []
         self.page_seconds = 0.0
@@ -128,6 +129,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             if self.templates_dir is not None and self.templates_dir.is_dir():
                 settings += sorted(self.templates_dir.rglob("*.*"))
             preview.read(self.reads, settings)
+        # The worker makes what needs no MkDocs on the other core (see worker.py).
+        use_worker = preview is None and self._may_fork()
         self.renderer = renderer = Renderer(
             self.catalog,
             directory_urls=config.use_directory_urls,
@@ -137,6 +140,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             memo=preview.memo if preview is not None else None,
             # Not in a preview, which rebuilds a page only when its markdown changes.
             defer=preview is None,
+            # Lists of case studies are left to the worker.
+            cards=not use_worker,
         )
         # Authored files, by their path below the site root: generated files may not replace them.
         self.authored = authored = {
@@ -198,7 +203,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # time. Not under `mkdocs serve`, whose rebuilds replace it.
             gc.freeze()
             self.frozen = True
-        if preview is None and self._may_fork():
+        if use_worker:
             self.worker = Worker(
                 renderer, list(self.stories.values()), Path(config.site_dir), authored
             )
@@ -264,33 +269,51 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # Rendered, and not needed again: without this, MkDocs holds a copy of every story
             # until the build ends.
             page.markdown = None
-        pieces = self.deferred.get(src_uri)
-        if pieces is None and src_uri not in self.sanitised:
-            return None  # A set lookup and a dict lookup per page.
+        return None
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        # Here rather than as each page's markdown is rendered: only one page's whole HTML is
+        # held at a time, and the worker has had time to make its part.
+        src_uri = page.file.src_uri
+        if page.content is None or self.renderer is None:
+            return None
+        study = self.stories.get(src_uri)
         started = time.perf_counter()
+        if study is not None:
+            page.content = self._case_study_page(study, page.content, page)
+        elif src_uri in self.deferred or src_uri in self.sanitised:
+            page.content = self._generated_page(src_uri, page.content, page)
+        self.page_seconds += time.perf_counter() - started
+        return None
+
+    def _generated_page(self, src_uri: str, html: str, page: Page) -> str:
+        """A generated page with the HTML set aside from its markdown back in its place (made
+        by the worker, if there is one), and sanitised if it lists case studies."""
+        pieces = self.deferred.get(src_uri)
         if pieces is not None:
-            # The HTML set aside from the page's markdown, back in its place.
+            if self.worker is not None:
+                pieces = self._worker_lists().pop(src_uri, None)
+                if pieces is None:
+                    raise PluginError(f"The worker process made no lists for {src_uri}")
             html = restore_html(html, pieces)
             if page.present_anchor_ids is not None:
                 page.present_anchor_ids |= {i for piece in pieces for i in ANY_ID.findall(piece)}
         if src_uri in self.sanitised:
             # Defence in depth for contributed content. A case study's page is sanitised as it
-            # is made (`on_page_context`).
+            # is made (`_case_study_page`).
             html = sanitise.clean(html)
-        self.page_seconds += time.perf_counter() - started
         return html
 
-    def on_page_context(
-        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> TemplateContext | None:
-        study = self.stories.get(page.file.src_uri)
-        if study is not None and self.renderer is not None and page.content is not None:
-            # Made now rather than when its story was rendered, so that only one case study's
-            # whole page is held at a time.
-            started = time.perf_counter()
-            page.content = self._case_study_page(study, page.content, page)
-            self.page_seconds += time.perf_counter() - started
-        return None
+    def _worker_lists(self) -> dict[str, tuple[str, ...]]:
+        assert self.worker is not None
+        if self.lists is None:
+            try:
+                self.lists = self.worker.lists()
+            except RuntimeError as error:
+                raise PluginError(f"The worker process failed:\n{error}") from None
+        return self.lists
 
     def _case_study_page(self, study: CaseStudy, story: str, page: Page) -> str:
         """The case study's page around its story; its sections join the story's headings in
