@@ -18,7 +18,7 @@ from evidence_bank.core.render import Renderer
 from evidence_bank.core.synthetic import write_bank
 from evidence_bank.mkdocs_plugin.worker import Worker
 
-from tests.helpers import build, build_error, make_project
+from tests.helpers import build, build_error, case_study, make_project
 
 
 def _project(tmp_path: Path, count: int = 30) -> Path:
@@ -173,3 +173,21 @@ def test_a_build_beside_other_threads_does_not_fork(
     assert failures == []
     assert "worker process" not in caplog.text and "downloads written in" in caplog.text
     assert len(list((project / "site").rglob("cite.bib"))) == 5
+
+
+def test_a_case_study_may_be_called_like_the_workers_own_files(tmp_path: Path) -> None:
+    names = ("lists", "report", "error", "0")
+    project = make_project(
+        tmp_path,
+        {
+            f"{name}.md": case_study(body=f"The story of {name}.\n").replace(
+                "id: cs-0100", f"id: cs-01{number:02d}"
+            )
+            for number, name in enumerate(names)
+        },
+    )
+    site = build(project)
+    for name in names:
+        page = (site / "case-studies" / name / "index.html").read_text(encoding="utf-8")
+        assert f"The story of {name}." in page
+    assert 'class="eb-case"' in (site / "case-studies" / "index.html").read_text(encoding="utf-8")

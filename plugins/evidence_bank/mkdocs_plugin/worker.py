@@ -103,7 +103,7 @@ class Worker:
 
     def shell(self, study: CaseStudy) -> StudyShell | None:
         """The worker's shell for `study`, or None if it has not made it yet."""
-        path = self.scratch / f"{study.slug}.pickle"
+        path = self.scratch / f"shell-{study.slug}.pickle"
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -179,7 +179,7 @@ def _work(
         for number, study in enumerate(studies):
             made = scratch / f"{number}.part"
             made.write_bytes(pickle.dumps(renderer.case_study_shell(study), protocol=5))
-            os.replace(made, scratch / f"{study.slug}.pickle")
+            os.replace(made, scratch / f"shell-{study.slug}.pickle")
         files, clashes = write_downloads(renderer.downloads(), site, authored)
         report = {
             "shells": len(studies),
