@@ -134,3 +134,32 @@ def cli_build(tool: str, project: Path, site: Path, *, strict: bool = True) -> N
         env=env,
         cwd=project,
     )
+
+
+def build_alone(project: Path, site: Path, *, before: str = "") -> tuple[int, str]:
+    """Build `project` with MkDocs in a Python process of its own, as `mkdocs build` runs it:
+    with no other thread, so the plugin may fork its worker (a test process may run a server
+    thread for the browser tests). `before` is Python run first, to change something on
+    purpose. Returns the exit status and what was logged."""
+    import os
+    import subprocess
+    import sys
+
+    code = before + textwrap.dedent(
+        f"""
+        import logging
+        from pathlib import Path
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+        from tests.helpers import build
+        build(Path({str(project)!r}), site_dir=Path({str(site)!r}))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode, result.stderr

@@ -5,7 +5,6 @@ the build; lists of case studies set aside from the markdown MkDocs reads come b
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ from evidence_bank.core.render import Renderer
 from evidence_bank.core.synthetic import write_bank
 from evidence_bank.mkdocs_plugin.worker import Worker
 
-from tests.helpers import build, build_error, case_study, make_project
+from tests.helpers import build, build_alone, case_study, make_project
 
 
 def _project(tmp_path: Path, count: int = 30) -> Path:
@@ -39,19 +38,22 @@ def _tree(site: Path) -> dict[str, bytes]:
     }
 
 
+NO_FORK = "import os\ndel os.fork\n"
+"""Python for `build_alone`: the build runs without the worker."""
+
+
 def test_the_worker_makes_what_the_build_makes_without_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     project = _project(tmp_path)
-    with caplog.at_level(logging.INFO):
-        with_worker = _tree(build(project, site_dir=tmp_path / "with"))
-    assert "worker process: 30 case-study shells and " in caplog.text
-    monkeypatch.delattr(os, "fork")
-    caplog.clear()
-    with caplog.at_level(logging.INFO):
-        without = _tree(build(project, site_dir=tmp_path / "without"))
-    assert "worker process" not in caplog.text and "downloads written in" in caplog.text
+    status, log = build_alone(project, tmp_path / "with")
+    assert status == 0, log
+    assert "worker process: 30 case-study shells and " in log
+    status, log = build_alone(project, tmp_path / "without", before=NO_FORK)
+    assert status == 0, log
+    assert "worker process" not in log and "downloads written in" in log
+    with_worker, without = _tree(tmp_path / "with"), _tree(tmp_path / "without")
     assert with_worker.keys() == without.keys()
     assert [path for path in with_worker if with_worker[path] != without[path]] == []
     # The downloads are all there, and none is left empty.
@@ -85,17 +87,18 @@ def test_the_workers_shells_and_files_are_the_renderers(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("method", ["list_html", "downloads"])
-def test_a_failing_worker_fails_the_build_with_its_reason(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
-) -> None:
-    def broken(self: Renderer, bank_wide: bool = True) -> None:
-        raise OSError("the disk is full")
-
+def test_a_failing_worker_fails_the_build_with_its_reason(tmp_path: Path, method: str) -> None:
     # Only the worker makes the lists (first) and the downloads (last), so only it fails.
-    monkeypatch.setattr(Renderer, method, broken)
-    message = build_error(_project(tmp_path, count=3))
-    assert "The worker process failed" in message
-    assert "OSError: the disk is full" in message
+    broken = (
+        "from evidence_bank.core.render import Renderer\n"
+        "def broken(self, bank_wide=True):\n"
+        "    raise OSError('the disk is full')\n"
+        f"Renderer.{method} = broken\n"
+    )
+    status, log = build_alone(_project(tmp_path, count=3), tmp_path / "site", before=broken)
+    assert status != 0
+    assert "The worker process failed" in log
+    assert "OSError: the disk is full" in log
 
 
 @pytest.mark.parametrize("worker", [True, False], ids=["worker", "no worker"])
@@ -104,14 +107,12 @@ def test_a_failing_worker_fails_the_build_with_its_reason(
     ["id/cs-0100/index.html", "case-studies/minimal/cite.bib", "data/v1/case-studies.json"],
 )
 def test_a_download_may_not_overwrite_an_authored_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: bool, authored: str
+    tmp_path: Path, worker: bool, authored: str
 ) -> None:
-    if not worker:
-        monkeypatch.delattr(os, "fork")
     project = make_project(tmp_path, content={authored: "mine"})
-    assert (
-        f"content/{authored} would be overwritten by the generated file {authored}"
-    ) in build_error(project)
+    status, log = build_alone(project, tmp_path / "site", before="" if worker else NO_FORK)
+    assert status != 0
+    assert f"content/{authored} would be overwritten by the generated file {authored}" in log
 
 
 def test_lists_set_aside_from_markdown_come_back_unchanged(
@@ -120,13 +121,18 @@ def test_lists_set_aside_from_markdown_come_back_unchanged(
     # 60 case studies: the list of case studies has a second page, which is sanitised.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     project = _project(tmp_path, count=60)
-    set_aside = _tree(build(project, site_dir=tmp_path / "set-aside"))
+    status, log = build_alone(project, tmp_path / "set-aside")
+    assert status == 0 and "worker process" in log, log
     # As a preview makes them: the lists made in the build's own process (no worker) and left
     # in the markdown that MkDocs reads.
-    monkeypatch.delattr(os, "fork")
-    defer = render.defer_html
-    monkeypatch.setattr(render, "defer_html", lambda md: (render.restore_html(*defer(md)), ()))
-    read_by_markdown = _tree(build(project, site_dir=tmp_path / "read"))
+    read = NO_FORK + (
+        "from evidence_bank.core import render\n"
+        "defer = render.defer_html\n"
+        "render.defer_html = lambda md: (render.restore_html(*defer(md)), ())\n"
+    )
+    status, log = build_alone(project, tmp_path / "read", before=read)
+    assert status == 0 and "worker process" not in log, log
+    set_aside, read_by_markdown = _tree(tmp_path / "set-aside"), _tree(tmp_path / "read")
     assert set_aside.keys() == read_by_markdown.keys()
     assert [path for path in set_aside if set_aside[path] != read_by_markdown[path]] == []
     page = read_by_markdown["case-studies/page/2/index.html"].decode()
@@ -186,7 +192,9 @@ def test_a_case_study_may_be_called_like_the_workers_own_files(tmp_path: Path) -
             for number, name in enumerate(names)
         },
     )
-    site = build(project)
+    site = tmp_path / "site"
+    status, log = build_alone(project, site)
+    assert status == 0 and "worker process" in log, log
     for name in names:
         page = (site / "case-studies" / name / "index.html").read_text(encoding="utf-8")
         assert f"The story of {name}." in page
