@@ -206,14 +206,14 @@ def run(n: int, preview: bool) -> list[dict[str, Any]]:
         plugin += float(re.findall(r"per-page work .* took ([0-9.]+) s", log)[0])
         # The worker process runs beside the build, on the other core: only the build's wait
         # for it is the plugin's time in the build; its own time is reported apart.
-        worker_s, worker_mb, waited = (
-            float(x)
-            for x in re.findall(
-                r"worker process: .* made in ([0-9.]+) s, peak memory ([0-9.]+) MB; "
-                r"the build waited ([0-9.]+) s",
-                log,
-            )[0]
+        worker = re.findall(
+            r"worker process: .* made in ([0-9.]+) s, peak memory ([0-9.]+) MB; "
+            r"the build waited ([0-9.]+) s",
+            log,
         )
+        # No worker where the build cannot fork (no os.fork): it did that work itself, in the
+        # times above.
+        worker_s, worker_mb, waited = (float(x) for x in worker[0]) if worker else (None, None, 0.0)
         plugin += waited
         # The peak above is the highest of the build process and Pagefind (its child); the
         # plugin logs each.
