@@ -12,8 +12,9 @@ has rendered every page's markdown). A shell the worker has not made yet is made
 itself, so the site does not depend on which process is faster. Downloads are only ever
 written by the worker, and the build waits for it before it ends.
 
-Not used under `mkdocs serve`, whose server threads make forking unsafe: there the same work is
-done in the build's own process (`write_downloads`).
+Not used where the build's process runs other threads (`mkdocs serve`'s server, or a program
+that builds in a thread), beside which a forked child can deadlock: there the build does the
+same work in its own process (`Renderer` with its lists, then `write_downloads`).
 """
 
 from __future__ import annotations
