@@ -223,8 +223,8 @@ def read_all(
     """`read_one` for every (file, shown path), in order; in parallel for large folders.
 
     The other processes are started afresh ('spawn') unless `forking`, which a caller may ask
-    for only when it runs no other threads (`mkdocs serve` does): then they are forked from this
-    one, and this process reads a share itself, which it need not receive from another."""
+    for only when it runs no other thread (`mkdocs serve` runs its server's): then they are
+    forked from this one, and this process reads a share itself, which it need not receive."""
     with _no_collection():
         return _read_all(jobs, (vocabulary, allow_synthetic, claims_only), forking)
 

@@ -116,10 +116,8 @@ class StudyPage:
     html: str
     renamed: dict[str, str]
     """Ids of the story's headings that were changed, old to new."""
-    sections: tuple[tuple[str, str], ...]
-    """(id, title) of each section the template adds after the story, in order."""
-    ids: frozenset[str]
-    """Every id the template gives an element."""
+    shell: StudyShell
+    """The page around the story: its sections and ids."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -601,7 +599,7 @@ class Renderer:
             return f"{match.group(1)}{new}{match.group(3)}"
 
         story = _HEADING_ID_SUB.sub(rename, story)
-        return StudyPage(shell.before + story + shell.after, renamed, shell.sections, shell.ids)
+        return StudyPage(shell.before + story + shell.after, renamed, shell)
 
     def render(
         self,
@@ -620,9 +618,10 @@ class Renderer:
             _meta(title, description, meta), allow_unicode=True, sort_keys=True, width=10_000
         )
         in_nav = src_uri.endswith("index.md") or "/" not in src_uri
-        body, pieces = defer_html(body)
-        if not self.defer:
-            body, pieces = restore_html(body, pieces), ()
+        if self.defer:
+            body, pieces = defer_html(body)
+        else:
+            body, pieces = _HTML.sub(r"\1", body), ()  # The marks alone removed.
         return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}", in_nav, html=pieces)
 
     def _template(self, name: str, here: str, **context: Any) -> str:

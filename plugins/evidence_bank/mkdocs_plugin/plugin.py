@@ -12,9 +12,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -35,9 +35,11 @@ from ..core.render import ANY_ID, BLOCKS, TEMPLATES, Renderer, restore_html
 from ..core.search import SEARCH_INDEXES
 from .config import EvidenceBankConfig
 from .preview import EDITION, Preview, notice_changes_at_once
-from .worker import Worker, write_downloads
+from .worker import Worker, clash, write_downloads
 
 log = get_plugin_logger(__name__)
+
+T = TypeVar("T")
 
 SERVE_INDEX_LIMIT = 300
 """Up to this many case studies, `mkdocs serve` rebuilds the search index too (under 0.5 s)."""
@@ -143,20 +145,16 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # Lists of case studies are left to the worker.
             cards=not use_worker,
         )
-        # Authored files, by their path below the site root: generated files may not replace them.
-        self.authored = authored = {
-            file.dest_uri: _relative(Path(file.abs_src_path), self.root)
-            for file in files
-            if file.generated_by is None and file.abs_src_path
-        }
+        # The files already there, by their path below docs_dir and below the site root, as they
+        # are shown: what the plugin generates may not replace them.
+        self.authored = authored = {}
+        for file in files:
+            shown = _relative(Path(file.abs_src_path), self.root) if file.abs_src_path else None
+            authored[file.src_uri] = authored[file.dest_uri] = shown or file.src_uri
         clashes = []
         for page in renderer.pages():
-            authored_page = files.get_file_from_path(page.src_uri)
-            if authored_page is not None:
-                clashes.append(
-                    f"{_relative(Path(authored_page.abs_src_path or ''), self.root)} "
-                    f"would be overwritten by the generated page {page.src_uri}"
-                )
+            if page.src_uri in authored:
+                clashes.append(clash(authored, page.src_uri, "page"))
                 continue
             if page.study is not None:
                 self.stories[page.src_uri] = page.study
@@ -176,25 +174,23 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 if page.study is not None:
                     content += preview.edition(page.study)
                 files.append(preview.page_file(config, page.src_uri, content, inclusion))
-        if preview is not None:
-            self.downloads = preview.downloads(renderer)
-            clashes += _clashes(self.downloads, authored)
-        else:
-            # Made and written at the end of the build (or by the worker while the build runs),
-            # not held in memory meanwhile. Files pages may link to are declared to MkDocs now,
-            # as files that are written in the site folder directly (MkDocs leaves alone a file
-            # whose source is its destination); a page (.md) would be rendered, so is not.
-            declared = [
-                (path, b"") for path, _ in renderer.bank_files() if not path.endswith(".md")
-            ]
-            clashes += _clashes(declared, authored)
-        self._raise_clashes(clashes)
+        # Outside a preview, downloads are made and written at the end of the build (or by the
+        # worker while the build runs), not held in memory meanwhile. Those pages may link to
+        # are declared to MkDocs now, as files written in the site folder directly (MkDocs
+        # leaves alone a file whose source is its destination); a page (.md) would be rendered.
+        declared = []
         if preview is None:
-            for path, _ in declared:
-                target = Path(config.site_dir) / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.touch()
-                files.append(File.generated(config, path, abs_src_path=str(target)))
+            declared = [path for path, _ in renderer.bank_files() if not path.endswith(".md")]
+        else:
+            self.downloads = preview.downloads(renderer)
+        paths = [*declared, *(path for path, _ in self.downloads)]
+        clashes += [clash(authored, path) for path in paths if path in authored]
+        self._raise_clashes(clashes)
+        for path in declared:
+            target = Path(config.site_dir) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.touch()
+            files.append(File.generated(config, path, abs_src_path=str(target)))
         if preview is not None:
             preview.memo = renderer.fresh
         if self.command == "build":
@@ -294,7 +290,9 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         pieces = self.deferred.get(src_uri)
         if pieces is not None:
             if self.worker is not None:
-                pieces = self._worker_lists().pop(src_uri, None)
+                if self.lists is None:
+                    self.lists = self._from_worker(self.worker.lists)
+                pieces = self.lists.pop(src_uri, None)
                 if pieces is None:
                     raise PluginError(f"The worker process made no lists for {src_uri}")
             html = restore_html(html, pieces)
@@ -306,14 +304,13 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             html = sanitise.clean(html)
         return html
 
-    def _worker_lists(self) -> dict[str, tuple[str, ...]]:
-        assert self.worker is not None
-        if self.lists is None:
-            try:
-                self.lists = self.worker.lists()
-            except RuntimeError as error:
-                raise PluginError(f"The worker process failed:\n{error}") from None
-        return self.lists
+    @staticmethod
+    def _from_worker(call: Callable[[], T]) -> T:
+        """`call()`, a wait for the worker; its failure fails the build."""
+        try:
+            return call()
+        except RuntimeError as error:
+            raise PluginError(f"The worker process failed:\n{error}") from None
 
     def _case_study_page(self, study: CaseStudy, story: str, page: Page) -> str:
         """The case study's page around its story; its sections join the story's headings in
@@ -324,12 +321,12 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         items = list(page.toc.items)
         for item in _walk(items):
             item.id = made.renamed.get(item.id, item.id)
-        items += [AnchorLink(title, anchor, 2) for anchor, title in made.sections]
+        items += [AnchorLink(title, anchor, 2) for anchor, title in made.shell.sections]
         page.toc = TableOfContents(items)
         if page.present_anchor_ids is not None:
             page.present_anchor_ids = {
                 made.renamed.get(anchor, anchor) for anchor in page.present_anchor_ids
-            } | made.ids
+            } | made.shell.ids
         return made.html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -382,10 +379,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             write_downloads(changed, site, {})  # The rest is in the preview's site already.
         elif self.worker is not None:
             worker, self.worker = self.worker, None
-            try:
-                done = worker.finish()
-            except RuntimeError as error:
-                raise PluginError(f"The worker process failed:\n{error}") from None
+            done = self._from_worker(worker.finish)
             log.info(
                 "worker process: %d case-study shells and %d files made in %.2f s, peak memory "
                 "%.0f MB; the build waited %.2f s for it",
@@ -497,14 +491,6 @@ def _walk(items: list[AnchorLink]) -> Iterator[AnchorLink]:
     for item in items:
         yield item
         yield from _walk(item.children)
-
-
-def _clashes(downloads: list[tuple[str, bytes]], authored: dict[str, str]) -> list[str]:
-    return [
-        f"{authored[path]} would be overwritten by the generated file {path}"
-        for path, _ in downloads
-        if path in authored
-    ]
 
 
 def build_date() -> str:

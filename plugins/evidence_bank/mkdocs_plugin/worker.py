@@ -37,6 +37,11 @@ from ..core.model import CaseStudy
 from ..core.render import Renderer, StudyShell
 
 
+def clash(authored: Mapping[str, str], path: str, kind: str = "file") -> str:
+    """The problem of a generated file (or page) at `path`, where `authored` has a file."""
+    return f"{authored[path]} would be overwritten by the generated {kind} {path}"
+
+
 def write_downloads(
     downloads: Iterable[tuple[str, bytes]], site: Path, authored: Mapping[str, str]
 ) -> tuple[int, list[str]]:
@@ -46,7 +51,7 @@ def write_downloads(
     written, clashes, folders = 0, [], set()
     for path, data in downloads:
         if path in authored:
-            clashes.append(f"{authored[path]} would be overwritten by the generated file {path}")
+            clashes.append(clash(authored, path))
             continue
         target = site / path
         if target.parent not in folders:
