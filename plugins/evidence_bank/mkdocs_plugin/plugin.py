@@ -34,7 +34,7 @@ from ..core.problems import ProblemsError
 from ..core.render import ANY_ID, BLOCKS, TEMPLATES, Renderer, restore_html
 from ..core.search import SEARCH_INDEXES
 from .config import EvidenceBankConfig
-from .preview import EDITION, Preview, notice_changes_at_once
+from .preview import Preview, notice_changes_at_once
 from .worker import Worker, clash, write_downloads
 
 log = get_plugin_logger(__name__)
@@ -241,8 +241,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         study = self.stories.get(page.file.src_uri)
         if study is not None:
             page.meta = self.renderer.case_study_meta(study)
-            edition = markdown.rfind(EDITION)
-            return markdown[:edition] if edition >= 0 else None
+            return self.preview.without_edition(markdown) if self.preview is not None else None
         # Authored pages may include vocabulary blocks; one substring test per page.
         if "<!-- evidence-bank:" not in markdown:
             return None

@@ -81,6 +81,13 @@ class Preview:
         stamp = self._stamps.get(study.path.rsplit("/", 1)[-1], "-")
         return f"{EDITION}{self._digest} {stamp} -->\n"
 
+    @staticmethod
+    def without_edition(markdown: str) -> str | None:
+        """A case study's page file as MkDocs read it, without the `edition` line (None if it
+        has none)."""
+        edition = markdown.rfind(EDITION)
+        return markdown[:edition] if edition >= 0 else None
+
     def page_file(
         self, config: MkDocsConfig, src_uri: str, content: str, inclusion: InclusionLevel
     ) -> File:
