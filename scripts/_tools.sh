@@ -29,11 +29,15 @@ eb_node_tools() {
   fi
 }
 
-# Debian's Chromium (driven by Playwright, which downloads no browser) and a Java runtime for the
-# Nu HTML Checker.
+# Debian's Chromium (driven by Playwright, which downloads no browser), the fonts the browser
+# tests render with (so every machine draws the same text: DejaVu, and Liberation, metric
+# twins of Arial and Helvetica, which the theme's font stack asks for), and a Java runtime for
+# the Nu HTML Checker.
 eb_browser_tools() {
   local missing=()
   [ -x "${EB_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  [ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || missing+=(fonts-liberation)
   command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
   [ -x /usr/bin/time ] || missing+=(time)  # GNU time: peak memory in the benchmark
   if [ ${#missing[@]} -gt 0 ]; then

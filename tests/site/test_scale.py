@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from evidence_bank.cli import variant
 from evidence_bank.core import synthetic, vocabulary
 from evidence_bank.core.render import PAGE_SIZE
+
 from tests.helpers import ROOT, VOCABULARY, cli_build
 
 COUNT = 2000
@@ -22,31 +22,37 @@ LIMIT = 60 * 1024
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("scale")
     synthetic.write_bank(COUNT, work / "case_studies", vocabulary.load(VOCABULARY))
-    config = variant.write_variant(ROOT, work / "case_studies", work / "mkdocs.yml",
-                                   allow_synthetic=True)
+    config = variant.write_variant(
+        ROOT, work / "case_studies", work / "mkdocs.yml", allow_synthetic=True
+    )
     site = work / "site"
     cli_build("mkdocs", config.parent, site, strict=False)
     return site
 
 
 def test_no_page_is_over_60_kb_gzipped(big_site: Path) -> None:
-    sizes = {page.relative_to(big_site).as_posix(): len(gzip.compress(page.read_bytes(), 6))
-             for page in big_site.rglob("*.html")}
+    sizes = {
+        page.relative_to(big_site).as_posix(): len(gzip.compress(page.read_bytes(), 6))
+        for page in big_site.rglob("*.html")
+    }
     assert len(sizes) > COUNT
     largest = max(sizes, key=sizes.__getitem__)
     assert sizes[largest] <= LIMIT, f"{largest} is {sizes[largest] / 1024:.1f} KB gzipped"
 
 
 def test_lists_are_paginated_and_reach_every_case_study(big_site: Path) -> None:
-    pages = [big_site / "case-studies" / "index.html",
-             *sorted((big_site / "case-studies" / "page").glob("*/index.html"),
-                     key=lambda p: int(p.parent.name))]
+    pages = [
+        big_site / "case-studies" / "index.html",
+        *sorted(
+            (big_site / "case-studies" / "page").glob("*/index.html"),
+            key=lambda p: int(p.parent.name),
+        ),
+    ]
     assert len(pages) == -(-COUNT // PAGE_SIZE)
     linked: set[str] = set()
     for page in pages:
         html = page.read_text("utf-8")
-        found = re.findall(r'class="eb-case__title"><a href="(?:\.\./\.\./)?([a-z0-9-]+)/"',
-                           html)
+        found = re.findall(r'class="eb-case__title"><a href="(?:\.\./\.\./)?([a-z0-9-]+)/"', html)
         assert 0 < len(found) <= PAGE_SIZE
         linked.update(found)
     assert len(linked) == COUNT

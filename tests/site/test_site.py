@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from evidence_bank.core import catalog, vocabulary
+
 from tests.helpers import ROOT, VOCABULARY, cli_build
 from tests.plugin.test_build import UNSTABLE
 
@@ -45,8 +46,6 @@ def test_properdocs_builds_the_same_site(built: dict[str, Path]) -> None:
             if p.is_file() and not UNSTABLE.match(p.relative_to(root).as_posix())
         }
 
-
-
     one, two = files(built["mkdocs"]), files(built["properdocs"])
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []
@@ -71,8 +70,18 @@ def test_every_case_study_is_published_and_indexed(site: Path, bank: catalog.Cat
 class _Refs(HTMLParser):
     """Every URL a page would fetch by itself (not links a reader may follow), and all links."""
 
-    FETCHING_RELS = {"stylesheet", "preconnect", "preload", "prefetch", "dns-prefetch", "icon",
-                     "modulepreload", "manifest"}
+    FETCHING_RELS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "stylesheet",
+            "preconnect",
+            "preload",
+            "prefetch",
+            "dns-prefetch",
+            "icon",
+            "modulepreload",
+            "manifest",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -100,11 +109,17 @@ def test_no_request_to_any_other_host(site: Path) -> None:
     for page in _pages(site):
         refs = _Refs()
         refs.feed(page.read_text(encoding="utf-8"))
-        offsite += [f"{page.relative_to(site)}: {u}" for u in refs.fetched
-                    if urlsplit(u).netloc or u.startswith("//")]
+        offsite += [
+            f"{page.relative_to(site)}: {u}"
+            for u in refs.fetched
+            if urlsplit(u).netloc or u.startswith("//")
+        ]
     for sheet in site.rglob("*.css"):
         text = sheet.read_text(encoding="utf-8")
-        offsite += [f"{sheet.name}: {u}" for u in re.findall(r"(?:url\(|@import)\s*['\"]?(https?:|//)", text)]
+        offsite += [
+            f"{sheet.name}: {u}"
+            for u in re.findall(r"(?:url\(|@import)\s*['\"]?(https?:|//)", text)
+        ]
     assert offsite == []
     assert len(_pages(site)) > 15  # the scan saw the whole site
 
