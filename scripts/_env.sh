@@ -3,7 +3,9 @@
 # (plugins/) in editable mode. Later runs: reinstall only when the lock or pyproject.toml changed.
 # Needs only Python 3.11+ (with venv) on the machine.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-VENV="$ROOT/.venv"
+# EB_VENV: an environment set up already, used as it is (the tests run the scripts in scratch
+# copies of the project with the suite's own .venv).
+VENV="${EB_VENV:-$ROOT/.venv}"
 PYTHON=${PYTHON:-python3}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
@@ -31,5 +33,5 @@ eb_setup() {
   echo "$want" > "$VENV/.installed"
 }
 
-eb_setup || exit 1
+if [ -z "${EB_VENV:-}" ]; then eb_setup || exit 1; fi
 export PATH="$VENV/bin:$PATH"

@@ -45,3 +45,50 @@ def test_unknown_option_is_a_warning_that_strict_mode_refuses(tmp_path: Path) ->
     project = make_project(tmp_path, plugin={"case_study_dir": "x"})
     with pytest.raises(Abort, match="Aborted with 1 configuration warnings"):
         load_config(str(project / "mkdocs.yml"), strict=True)
+
+
+def test_a_missing_site_url_is_a_warning_naming_what_it_breaks(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.helpers import build
+
+    project = make_project(tmp_path)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        config.replace("site_url: https://bank.example.org/\n", ""), encoding="utf-8"
+    )
+    with pytest.raises(Abort, match="Aborted with 1 warnings in strict mode"):
+        build(project)
+    message = caplog.text
+    assert "site_url is not set in mkdocs.yml, so citations, permanent addresses" in message
+    assert "CITATION.cff has no url" in message
+
+
+@pytest.mark.parametrize("url", ["https://bank.example.org/", None])
+def test_publishing_refuses_a_placeholder_address(tmp_path: Path, url: str | None) -> None:
+    from tests.helpers import build_error
+
+    project = make_project(tmp_path, plugin={"require_site_url": True})
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    replacement = f"site_url: {url}\n" if url else ""
+    (project / "mkdocs.yml").write_text(
+        config.replace("site_url: https://bank.example.org/\n", replacement), encoding="utf-8"
+    )
+    message = build_error(project)
+    assert "The site cannot be published with it" in message
+    assert "Set site_url in mkdocs.yml" in message
+
+
+def test_publishing_with_a_real_address_builds(tmp_path: Path) -> None:
+    from tests.helpers import build
+
+    project = make_project(tmp_path, plugin={"require_site_url": True})
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        config.replace("https://bank.example.org/", "https://myorg.github.io/bank/"),
+        encoding="utf-8",
+    )
+    site = build(project)
+    assert "https://myorg.github.io/bank/id/cs-0100/" in (site / "CITATION.cff").parent.joinpath(
+        "case-studies", "minimal", "cite.ris"
+    ).read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import feedparser
 import pytest
 import rispy
 from evidence_bank.core import catalog, export, vocabulary
+from evidence_bank.core.site import Site
 from jsonschema import Draft202012Validator
 
 from tests.helpers import MINIMAL, ROOT, VOCABULARY, cli_build
@@ -71,7 +72,9 @@ def test_no_csv_cell_starts_a_formula() -> None:
         summary="@SUM(A1)",
         what_was_hard="-2+3",
     )
-    header, row = list(csv.reader(io.StringIO(export.csv_text([study], SITE_URL), newline="")))
+    header, row = list(
+        csv.reader(io.StringIO(export.csv_text([study], Site(url=SITE_URL)), newline=""))
+    )
     cells = dict(zip(header, row, strict=True))
     for name in ("title", "place", "summary", "what_was_hard"):
         assert cells[name].startswith("'"), name
@@ -122,7 +125,11 @@ def test_feeds_stay_valid_with_control_characters(bank: catalog.Catalog) -> None
         summary="Form feed\x0c and NUL\x00 ]]> end",
     )
     text = export.atom_feed(
-        [hostile], site_url=SITE_URL, path="feeds/x.xml", title="T\x01", vocabulary=bank.vocabulary
+        [hostile],
+        site=Site(url=SITE_URL),
+        path="feeds/x.xml",
+        title="T\x01",
+        vocabulary=bank.vocabulary,
     )
     ET.fromstring(text.encode("utf-8"))
     parsed = feedparser.parse(text.encode("utf-8"))
@@ -237,3 +244,50 @@ def test_citation_file_for_the_bank(site: Path) -> None:
     assert cff["cff-version"] == "1.2.0"
     assert {"message", "title", "authors", "url", "license", "date-released"} <= set(cff)
     assert cff["authors"] == [{"name": "Co-production Evidence Bank"}]
+
+
+def test_a_case_study_without_dates_is_dated_by_its_build(bank: catalog.Catalog) -> None:
+    """Never "n.d." or 2000-01-01 for a published case study; no access date but the reader's."""
+    undated = dataclasses.replace(bank.case_studies[0], published=None, last_reviewed=None)
+    site = Site(url=SITE_URL, name="Our bank", built="2027-03-04")
+    harvard = export.harvard(undated, site)
+    assert harvard.startswith("Our bank (2027) ") and "n.d." not in harvard
+    bib = bibtexparser.parse_string(export.bibtex(undated, site)).entries[0]
+    assert bib["year"] == "2027" and "urldate" not in bib.fields_dict
+    assert bib["author"] == "{Our bank}"
+    ris = rispy.loads(export.ris(undated, site))[0]
+    assert ris["year"] == "2027" and "access_date" not in ris and ris["authors"] == ["Our bank"]
+    csl = json.loads(export.csl_json(undated, site))[0]
+    assert csl["issued"] == {"date-parts": [[2027, 3, 4]]} and "accessed" not in csl
+    feed = feedparser.parse(
+        export.atom_feed([undated], site=site, path="f.xml", title="T", vocabulary=bank.vocabulary)
+    )
+    assert feed.entries[0].published.startswith("2027-03-04")
+    assert feed.entries[0].updated.startswith("2027-03-04")
+    assert "2000-01-01" not in feed.feed.updated
+
+
+def test_downloaded_citations_leave_the_access_date_to_the_reader(site: Path) -> None:
+    base = site / "case-studies" / "daisy-hill-hospital-pathfinder"
+    assert "urldate" not in (base / "cite.bib").read_text("utf-8")
+    assert "\nY2  -" not in (base / "cite.ris").read_text("utf-8")
+    assert "accessed" not in json.loads((base / "cite.json").read_text("utf-8"))[0]
+
+
+def test_the_bank_is_named_as_its_site_is(tmp_path: Path) -> None:
+    from tests.helpers import build, make_project
+
+    project = make_project(tmp_path, config={"site_name": 'Bolton\'s "bank": care'})
+    site = build(project)
+    import yaml
+
+    cff = yaml.safe_load((site / "CITATION.cff").read_text("utf-8"))
+    assert cff["title"] == 'Bolton\'s "bank": care'
+    assert cff["authors"] == [{"name": 'Bolton\'s "bank": care'}]
+    ris = rispy.loads((site / "case-studies" / "minimal" / "cite.ris").read_text("utf-8"))[0]
+    assert ris["authors"] == ['Bolton\'s "bank": care']
+    feed = feedparser.parse((site / "feeds" / "case-studies.xml").read_bytes())
+    assert feed.feed.author == 'Bolton\'s "bank": care'
+    for output in site.rglob("*"):
+        if output.is_file() and output.suffix in (".html", ".xml", ".json", ".bib", ".ris"):
+            assert "Co-production Evidence Bank" not in output.read_text("utf-8"), output

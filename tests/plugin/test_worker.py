@@ -14,6 +14,7 @@ from evidence_bank.core import catalog as catalog_module
 from evidence_bank.core import render
 from evidence_bank.core import vocabulary as vocabulary_module
 from evidence_bank.core.render import Renderer
+from evidence_bank.core.site import Site
 from evidence_bank.core.synthetic import write_bank
 from evidence_bank.mkdocs_plugin.worker import Worker
 
@@ -67,7 +68,7 @@ def test_the_workers_shells_and_files_are_the_renderers(tmp_path: Path) -> None:
     bank = catalog_module.load(
         project / "case_studies", vocabulary, root=project, allow_synthetic=True
     )
-    renderer = Renderer(bank, site_url="https://bank.example.org/")
+    renderer = Renderer(bank, site=Site(url="https://bank.example.org/"))
     studies = list(bank.case_studies)
     site = tmp_path / "site"
     worker = Worker(renderer, studies, site, {})

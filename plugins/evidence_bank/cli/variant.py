@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from . import project_root
+from . import project_root, site_settings
 
 
 def write_variant(
@@ -24,7 +24,7 @@ def write_variant(
     the site's configuration names is made absolute here.
     """
     config = root / "mkdocs.yml"
-    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings = site_settings(root)
     plugins: list[object] = []
     for entry in settings.get("plugins", []):
         if isinstance(entry, dict) and "evidence-bank" in entry:

@@ -19,43 +19,33 @@ from xml.sax.saxutils import quoteattr
 
 from .catalog import Catalog
 from .model import CaseStudy
+from .site import Site
 from .vocabulary import Vocabulary
 
 DATA = "data/v1/"
 """Where the open data lives, below the site root. `v1` is a contract: a change that would break
 a reader gets `v2`, beside it."""
 
-SITE_NAME = "Co-production Evidence Bank"
-
-
-def page_url(site_url: str, study: CaseStudy) -> str:
-    return f"{site_url}case-studies/{study.slug}/"
-
-
-def permanent_url(site_url: str, study: CaseStudy) -> str:
-    return f"{site_url}id/{study.id}/"
-
-
 # -- records ---------------------------------------------------------------------------------
 
 
-def record(study: CaseStudy, site_url: str) -> dict[str, Any]:
+def record(study: CaseStudy, site: Site) -> dict[str, Any]:
     """One case study as open data: its front matter, typed, plus where it lives."""
     return {
         "id": study.id,
         "slug": study.slug,
-        "url": page_url(site_url, study),
-        "permanent_url": permanent_url(site_url, study),
+        "url": site.page_url(study.slug),
+        "permanent_url": site.permanent_url(study.id),
         **{key: value for key, value in study.front_matter.items() if key not in ("id",)},
     }
 
 
-def json_text(catalog: Catalog, site_url: str) -> str:
+def json_text(catalog: Catalog, site: Site) -> str:
     """`case-studies.json`: a list of records, newest first, keys sorted, one record a line.
     (Python writes indented JSON with its slow pure-Python encoder: at 10,000 case studies,
     seconds.)"""
     lines = ",\n".join(
-        json.dumps(record(study, site_url), ensure_ascii=False, sort_keys=True)
+        json.dumps(record(study, site), ensure_ascii=False, sort_keys=True)
         for study in catalog.case_studies
     )
     return f"[\n{lines}\n]\n" if lines else "[]\n"
@@ -102,12 +92,12 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def csv_row(study: CaseStudy, site_url: str) -> list[str]:
+def csv_row(study: CaseStudy, site: Site) -> list[str]:
     row: dict[str, object] = {
         "id": study.id,
         "slug": study.slug,
-        "url": page_url(site_url, study),
-        "permanent_url": permanent_url(site_url, study),
+        "url": site.page_url(study.slug),
+        "permanent_url": site.permanent_url(study.id),
         "title": study.title,
         "summary": study.summary,
         "rung": study.rung,
@@ -136,25 +126,25 @@ def csv_row(study: CaseStudy, site_url: str) -> list[str]:
     return [_cell(row[name]) for name, _ in CSV_COLUMNS]
 
 
-def csv_text(studies: Iterable[CaseStudy], site_url: str) -> str:
+def csv_text(studies: Iterable[CaseStudy], site: Site) -> str:
     """RFC 4180 CSV (CRLF line ends, UTF-8 with no byte order mark), one header row."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([name for name, _ in CSV_COLUMNS])
     for study in studies:
-        writer.writerow(csv_row(study, site_url))
+        writer.writerow(csv_row(study, site))
     return out.getvalue()
 
 
-def datapackage(catalog: Catalog, site_url: str) -> dict[str, Any]:
+def datapackage(catalog: Catalog, site: Site) -> dict[str, Any]:
     """A Frictionless Data Package describing the CSV (with its table schema) and the JSON."""
     types = {"published": "date", "last_reviewed": "date"}
     return {
         "name": "co-production-evidence-bank",
-        "title": f"{SITE_NAME}: case studies",
+        "title": f"{site.name}: case studies",
         "description": "Case studies of co-production and co-design in UK health and social "
         "care, with the rung of the ladder of co-production reached and the principles shown.",
-        "homepage": site_url,
+        "homepage": site.url,
         "version": "1.0.0",
         "licenses": [
             {
@@ -193,28 +183,28 @@ def datapackage(catalog: Catalog, site_url: str) -> dict[str, Any]:
     }
 
 
-def term_csv_files(catalog: Catalog, site_url: str) -> list[tuple[str, Callable[[], str]]]:
+def term_csv_files(catalog: Catalog, site: Site) -> list[tuple[str, Callable[[], str]]]:
     """Each principle's and each rung's own subset, as (path below the site root, make)."""
     files: list[tuple[str, Callable[[], str]]] = []
     for folder, index in (("principles", catalog.by_principle), ("ladder", catalog.by_rung)):
         for slug, studies in index.items():
-            files.append((f"{DATA}{folder}/{slug}.csv", partial(csv_text, studies, site_url)))
+            files.append((f"{DATA}{folder}/{slug}.csv", partial(csv_text, studies, site)))
     return files
 
 
-def data_files(catalog: Catalog, site_url: str) -> list[tuple[str, Callable[[], str]]]:
+def data_files(catalog: Catalog, site: Site) -> list[tuple[str, Callable[[], str]]]:
     """Every open-data file, as (path below the site root, make): each file's text is made only
     when `make()` is called, so that its path is known first and the text need not be kept."""
     return [
-        (f"{DATA}case-studies.json", partial(json_text, catalog, site_url)),
-        (f"{DATA}case-studies.csv", partial(csv_text, catalog.case_studies, site_url)),
-        (f"{DATA}datapackage.json", partial(_datapackage_text, catalog, site_url)),
-        *term_csv_files(catalog, site_url),
+        (f"{DATA}case-studies.json", partial(json_text, catalog, site)),
+        (f"{DATA}case-studies.csv", partial(csv_text, catalog.case_studies, site)),
+        (f"{DATA}datapackage.json", partial(_datapackage_text, catalog, site)),
+        *term_csv_files(catalog, site),
     ]
 
 
-def _datapackage_text(catalog: Catalog, site_url: str) -> str:
-    return json.dumps(datapackage(catalog, site_url), indent=2, sort_keys=True) + "\n"
+def _datapackage_text(catalog: Catalog, site: Site) -> str:
+    return json.dumps(datapackage(catalog, site), indent=2, sort_keys=True) + "\n"
 
 
 # -- feeds -----------------------------------------------------------------------------------
@@ -227,17 +217,24 @@ def _xml(text: str) -> str:
     return xml_escape(_XML_INVALID.sub("", text))
 
 
-def _updated(study: CaseStudy) -> str:
-    return study.last_reviewed or study.published or "2000-01-01"
+def issued(study: CaseStudy, site: Site) -> str:
+    """When the case study was first published: its `published` date, or else when it was last
+    reviewed, or else the build that publishes it (the scaffolder and the issue route always
+    set `published`). Never "no date": a published case study has one."""
+    return study.published or study.last_reviewed or site.built
+
+
+def _updated(study: CaseStudy, site: Site) -> str:
+    return study.last_reviewed or issued(study, site)
 
 
 def atom_feed(
-    studies: Iterable[CaseStudy], *, site_url: str, path: str, title: str, vocabulary: Vocabulary
+    studies: Iterable[CaseStudy], *, site: Site, path: str, title: str, vocabulary: Vocabulary
 ) -> str:
     """An Atom (RFC 4287) feed of new and updated case studies, most recently changed first."""
-    entries = sorted(studies, key=lambda s: (_updated(s), s.id), reverse=True)
-    feed_url = f"{site_url}{path}"
-    updated = max((_updated(s) for s in entries), default="2000-01-01")
+    entries = sorted(studies, key=lambda s: (_updated(s, site), s.id), reverse=True)
+    feed_url = f"{site.url}{path}"
+    updated = max((_updated(s, site) for s in entries), default=site.built)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -245,38 +242,37 @@ def atom_feed(
         f"  <title>{_xml(title)}</title>",
         f"  <updated>{updated}T00:00:00Z</updated>",
         f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
-        f'  <link rel="alternate" type="text/html" href={quoteattr(site_url)}/>',
-        f"  <author><name>{_xml(SITE_NAME)}</name></author>",
+        f'  <link rel="alternate" type="text/html" href={quoteattr(site.url)}/>',
+        f"  <author><name>{_xml(site.name)}</name></author>",
     ]
     for study in entries:
         lines += [
             "  <entry>",
-            f"    <id>{_xml(permanent_url(site_url, study))}</id>",
+            f"    <id>{_xml(site.permanent_url(study.id))}</id>",
             f"    <title>{_xml(study.title)}</title>",
             f'    <link rel="alternate" type="text/html" '
-            f"href={quoteattr(page_url(site_url, study))}/>",
-            f"    <updated>{_updated(study)}T00:00:00Z</updated>",
+            f"href={quoteattr(site.page_url(study.slug))}/>",
+            f"    <updated>{_updated(study, site)}T00:00:00Z</updated>",
+            f"    <published>{issued(study, site)}T00:00:00Z</published>",
         ]
-        if study.published:
-            lines.append(f"    <published>{study.published}T00:00:00Z</published>")
         lines.append(f"    <summary>{_xml(study.summary)}</summary>")
         lines.append(
             f'    <category term="{study.rung}" label='
             f"{quoteattr(_XML_INVALID.sub('', vocabulary.label('ladder', study.rung)))}"
-            f" scheme={quoteattr(site_url + 'ladder/')}/>"
+            f" scheme={quoteattr(site.url + 'ladder/')}/>"
         )
         for slug in study.principles:
             label = _XML_INVALID.sub("", vocabulary.label("principles", slug))
             lines.append(
                 f'    <category term="{slug}" label={quoteattr(label)} '
-                f"scheme={quoteattr(site_url + 'principles/')}/>"
+                f"scheme={quoteattr(site.url + 'principles/')}/>"
             )
         lines.append("  </entry>")
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
 
 
-def feed_files(catalog: Catalog, site_url: str) -> list[tuple[str, Callable[[], str]]]:
+def feed_files(catalog: Catalog, site: Site) -> list[tuple[str, Callable[[], str]]]:
     """The bank's feed, and one per principle and per rung, as (path, make) like `data_files`."""
     vocabulary = catalog.vocabulary
     files: list[tuple[str, Callable[[], str]]] = [
@@ -285,9 +281,9 @@ def feed_files(catalog: Catalog, site_url: str) -> list[tuple[str, Callable[[], 
             partial(
                 atom_feed,
                 catalog.case_studies,
-                site_url=site_url,
+                site=site,
                 path="feeds/case-studies.xml",
-                title=f"{SITE_NAME}: new and updated case studies",
+                title=f"{site.name}: new and updated case studies",
                 vocabulary=vocabulary,
             ),
         )
@@ -302,10 +298,10 @@ def feed_files(catalog: Catalog, site_url: str) -> list[tuple[str, Callable[[], 
                     partial(
                         atom_feed,
                         studies,
-                        site_url=site_url,
+                        site=site,
                         path=path,
                         vocabulary=vocabulary,
-                        title=f"{SITE_NAME}: {label}",
+                        title=f"{site.name}: {label}",
                     ),
                 )
             )
@@ -336,16 +332,16 @@ def long_date(iso: str) -> str:
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
 
 
-def _year(study: CaseStudy) -> str:
-    return (study.published or study.last_reviewed or "n.d.")[:4]
+def _year(study: CaseStudy, site: Site) -> str:
+    return issued(study, site)[:4]
 
 
-def harvard(study: CaseStudy, site_url: str) -> str:
+def harvard(study: CaseStudy, site: Site) -> str:
     """A Harvard reference in the Cite Them Right style for a web page (plain text)."""
     reviewed = f" Last reviewed {long_date(study.last_reviewed)}." if study.last_reviewed else ""
     return (
-        f"{SITE_NAME} ({_year(study)}) {study.title}. Case study {study.id}.{reviewed} "
-        f"Available at: {permanent_url(site_url, study)} (Accessed: [date you read it])."
+        f"{site.name} ({_year(study, site)}) {study.title}. Case study {study.id}.{reviewed} "
+        f"Available at: {site.permanent_url(study.id)} (Accessed: [date you read it])."
     )
 
 
@@ -367,13 +363,13 @@ def _bib(text: str) -> str:
     return "".join(_BIBTEX_SPECIAL.get(char, char) for char in " ".join(text.split()))
 
 
-def bibtex(study: CaseStudy, site_url: str) -> str:
+def bibtex(study: CaseStudy, site: Site) -> str:
     key = study.id.replace("-", "")
     fields_ = [
         ("title", "{" + _bib(study.title) + "}"),
-        ("author", "{" + _bib(SITE_NAME) + "}"),
-        ("year", _year(study)),
-        ("url", permanent_url(site_url, study)),
+        ("author", "{" + _bib(site.name) + "}"),
+        ("year", _year(study, site)),
+        ("url", site.permanent_url(study.id)),
         (
             "note",
             _bib(
@@ -381,59 +377,56 @@ def bibtex(study: CaseStudy, site_url: str) -> str:
                 + (f", last reviewed {study.last_reviewed}" if study.last_reviewed else "")
             ),
         ),
-        ("organization", _bib(SITE_NAME)),
+        ("organization", _bib(site.name)),
     ]
-    if study.last_reviewed:
-        fields_.append(("urldate", study.last_reviewed))
+    # No `urldate`: the date a reader accessed the page is theirs to add, not the review date.
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields_)
     return f"@misc{{{key},\n{body}\n}}\n"
 
 
-def ris(study: CaseStudy, site_url: str) -> str:
+def ris(study: CaseStudy, site: Site) -> str:
     def clean(text: str) -> str:
         return " ".join(text.split())
 
     lines = [
         "TY  - ELEC",
         f"TI  - {clean(study.title)}",
-        f"AU  - {SITE_NAME}",
-        f"PY  - {_year(study)}",
-        f"UR  - {permanent_url(site_url, study)}",
+        f"AU  - {site.name}",
+        f"PY  - {_year(study, site)}",
+        f"UR  - {site.permanent_url(study.id)}",
         f"ID  - {study.id}",
         f"AB  - {clean(study.summary)}",
-        f"PB  - {SITE_NAME}",
+        f"PB  - {site.name}",
     ]
+    # No access date (Y2): it is the reader's to add, not the review date.
     if study.last_reviewed:
-        lines.append(f"Y2  - {study.last_reviewed.replace('-', '/')}")
         lines.append(f"N1  - Last reviewed {study.last_reviewed}")
     lines.append("ER  - ")
     return "\r\n".join(lines) + "\r\n"
 
 
-def csl_json(study: CaseStudy, site_url: str) -> str:
+def csl_json(study: CaseStudy, site: Site) -> str:
     item: dict[str, Any] = {
         "id": study.id,
         "type": "webpage",
         "title": study.title,
-        "author": [{"literal": SITE_NAME}],
-        "container-title": SITE_NAME,
-        "URL": permanent_url(site_url, study),
+        "author": [{"literal": site.name}],
+        "container-title": site.name,
+        "URL": site.permanent_url(study.id),
         "abstract": study.summary,
         "note": f"Case study {study.id}",
     }
-    if study.published:
-        item["issued"] = {"date-parts": [[int(p) for p in study.published.split("-")]]}
-    if study.last_reviewed:
-        item["accessed"] = {"date-parts": [[int(p) for p in study.last_reviewed.split("-")]]}
+    item["issued"] = {"date-parts": [[int(p) for p in issued(study, site).split("-")]]}
+    # No "accessed": the date a reader accessed the page is theirs to add.
     return json.dumps([item], indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def study_citation_files(study: CaseStudy, site_url: str) -> list[tuple[str, str]]:
+def study_citation_files(study: CaseStudy, site: Site) -> list[tuple[str, str]]:
     """One case study's BibTeX, RIS and CSL-JSON files."""
     texts = [
-        (".bib", bibtex(study, site_url)),
-        (".ris", ris(study, site_url)),
-        (".json", csl_json(study, site_url)),
+        (".bib", bibtex(study, site)),
+        (".ris", ris(study, site)),
+        (".json", csl_json(study, site)),
     ]
     # Under former names too: a file cannot redirect, so a renamed case study's old citation
     # addresses keep the same content.
@@ -444,22 +437,28 @@ def study_citation_files(study: CaseStudy, site_url: str) -> list[tuple[str, str
     ]
 
 
-def citation_cff(site_url: str, today: str) -> str:
-    """CITATION.cff (Citation File Format 1.2.0) for the bank as a whole."""
+def citation_cff(site: Site) -> str:
+    """CITATION.cff (Citation File Format 1.2.0) for the bank as a whole. Strings are written
+    as JSON strings, which YAML reads as they are, whatever the site's name holds."""
+    name = json.dumps(site.name, ensure_ascii=False)
+    message = json.dumps(
+        f"If you use the {site.name}, please cite it as below.", ensure_ascii=False
+    )
+    url = f"url: {json.dumps(site.url)}\n" if site.url else ""
     return (
         "cff-version: 1.2.0\n"
-        "message: If you use the Co-production Evidence Bank, please cite it as below.\n"
+        f"message: {message}\n"
         "type: dataset\n"
-        f"title: {SITE_NAME}\n"
+        f"title: {name}\n"
         "authors:\n"
-        f"  - name: {SITE_NAME}\n"
+        f"  - name: {name}\n"
         "abstract: >-\n"
         "  Case studies of co-production and co-design in UK health and social care,\n"
         "  indexed by principle of co-production and by rung of the ladder of\n"
         "  co-production.\n"
-        f"url: {site_url}\n"
+        f"{url}"
         "license: OGL-UK-3.0\n"
-        f"date-released: '{today}'\n"
+        f"date-released: '{site.built}'\n"
         "keywords:\n"
         "  - co-production\n"
         "  - co-design\n"
@@ -470,7 +469,7 @@ def citation_cff(site_url: str, today: str) -> str:
 # -- structured data -------------------------------------------------------------------------
 
 
-def article_ld(study: CaseStudy, site_url: str, vocabulary: Vocabulary) -> dict[str, Any]:
+def article_ld(study: CaseStudy, site: Site, vocabulary: Vocabulary) -> dict[str, Any]:
     """schema.org Article for a case-study page."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -479,22 +478,22 @@ def article_ld(study: CaseStudy, site_url: str, vocabulary: Vocabulary) -> dict[
         "name": study.title,
         "description": study.summary,
         "identifier": study.id,
-        "url": page_url(site_url, study),
-        "sameAs": permanent_url(site_url, study),
-        "publisher": {"@type": "Organization", "name": SITE_NAME, "url": site_url},
+        "url": site.page_url(study.slug),
+        "sameAs": site.permanent_url(study.id),
+        "publisher": {"@type": "Organization", "name": site.name, "url": site.url},
         "about": [
             {
                 "@type": "DefinedTerm",
                 "name": vocabulary.label("ladder", study.rung),
                 "termCode": study.rung,
-                "inDefinedTermSet": f"{site_url}ladder/",
+                "inDefinedTermSet": f"{site.url}ladder/",
             },
             *(
                 {
                     "@type": "DefinedTerm",
                     "name": vocabulary.label("principles", slug),
                     "termCode": slug,
-                    "inDefinedTermSet": f"{site_url}principles/",
+                    "inDefinedTermSet": f"{site.url}principles/",
                 }
                 for slug in study.principles
             ),
@@ -510,8 +509,7 @@ def article_ld(study: CaseStudy, site_url: str, vocabulary: Vocabulary) -> dict[
                 "@type": "Place",
                 "name": vocabulary.label("nations", study.nation),
             }
-    if study.published:
-        data["datePublished"] = study.published
+    data["datePublished"] = issued(study, site)
     if study.last_reviewed:
         data["dateModified"] = study.last_reviewed
     urls = [source.url for source in study.sources if source.url]
@@ -520,29 +518,29 @@ def article_ld(study: CaseStudy, site_url: str, vocabulary: Vocabulary) -> dict[
     return data
 
 
-def dataset_ld(catalog: Catalog, site_url: str) -> dict[str, Any]:
+def dataset_ld(catalog: Catalog, site: Site) -> dict[str, Any]:
     """schema.org Dataset for the data page."""
-    modified = max((_updated(s) for s in catalog.case_studies), default=None)
+    modified = max((_updated(s, site) for s in catalog.case_studies), default=None)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "name": f"{SITE_NAME}: case studies",
+        "name": f"{site.name}: case studies",
         "description": "Case studies of co-production and co-design in UK health and social "
         "care, with the rung of the ladder reached and the principles of co-production shown.",
-        "url": f"{site_url}data/",
+        "url": f"{site.url}data/",
         "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-        "creator": {"@type": "Organization", "name": SITE_NAME, "url": site_url},
+        "creator": {"@type": "Organization", "name": site.name, "url": site.url},
         "isAccessibleForFree": True,
         "distribution": [
             {
                 "@type": "DataDownload",
                 "encodingFormat": "text/csv",
-                "contentUrl": f"{site_url}{DATA}case-studies.csv",
+                "contentUrl": f"{site.url}{DATA}case-studies.csv",
             },
             {
                 "@type": "DataDownload",
                 "encodingFormat": "application/json",
-                "contentUrl": f"{site_url}{DATA}case-studies.json",
+                "contentUrl": f"{site.url}{DATA}case-studies.json",
             },
         ],
         "variableMeasured": [name for name, _ in CSV_COLUMNS],

@@ -210,7 +210,7 @@ CONTRIBUTOR = Record(
             single_line=True,
             max_length=200,
             required=True,
-            example="Co-production Evidence Bank editorial team",
+            example="The evidence bank's editorial team",
         ),
         _text(
             "role",

@@ -27,6 +27,7 @@ from .catalog import Catalog
 from .model import CaseStudy
 from .schema import SCHEMA_PATH, json_schema_text
 from .search import SEARCH_INDEXES
+from .site import DEFAULT_NAME, Site
 from .vocabulary import Vocabulary
 
 NOT_REPORTED = "Not reported in the source."
@@ -217,10 +218,8 @@ class Renderer:
         self,
         catalog: Catalog,
         *,
-        directory_urls: bool = True,
         templates_dir: Path | None = None,
-        site_url: str = "",
-        today: str = "2000-01-01",
+        site: Site | None = None,
         memo: Memo | None = None,
         defer: bool = False,
         cards: bool = True,
@@ -240,10 +239,10 @@ class Renderer:
         memo for the next one."""
         self.fresh: Memo = {}
         self.vocabulary = catalog.vocabulary
-        self.directory_urls = directory_urls
-        self.site_url = site_url
-        self.today = today
-        """The build's date (from SOURCE_DATE_EPOCH when set), for what is due for review."""
+        self.site = site = site or Site()
+        self.directory_urls = site.directory_urls
+        """The site's name and address, and the build's date (from SOURCE_DATE_EPOCH when
+        set), for citations, exports and what is due for review."""
         self.env = _environment(str(templates_dir) if templates_dir else None)
 
     # -- the pages ---------------------------------------------------------------------------
@@ -337,10 +336,10 @@ class Renderer:
             description="Every case study as open data: CSV, JSON, a JSON Schema, a data "
             "package, feeds and citations.",
             columns=export.CSV_COLUMNS,
-            meta={"eb_jsonld": export.script_json(export.dataset_ld(catalog, self.site_url))},
+            meta={"eb_jsonld": export.script_json(export.dataset_ld(catalog, self.site))},
             data_path=export.DATA,
         )
-        due = due_for_review(catalog, self.today)
+        due = due_for_review(catalog, self.site.built)
         yield from self.paged(
             "due-for-review.md",
             "due_for_review.md",
@@ -348,7 +347,7 @@ class Renderer:
             title="Due for review",
             description="Case studies not checked against their sources for more than two years.",
             days={study.id: days for study, days in due},
-            today=self.today,
+            today=self.site.built,
         )
         yield self.render(
             "case-study-format.md",
@@ -398,15 +397,18 @@ class Renderer:
         are known before their text is made, so that pages may link to them.
 
         Without `bank_wide`, the open data and feeds (`bank_wide_downloads`) are left out."""
-        vocabulary, site_url = self.vocabulary, self.site_url
+        vocabulary, site = self.vocabulary, self.site
         files: list[tuple[str, Callable[[], str]]] = [
-            ("downloads/co-design-checklist.md", functools.partial(checklist_markdown, vocabulary)),
+            (
+                "downloads/co-design-checklist.md",
+                functools.partial(checklist_markdown, vocabulary, site.name),
+            ),
             ("downloads/co-design-checklist.csv", functools.partial(checklist_csv, vocabulary)),
-            (SCHEMA_PATH, functools.partial(json_schema_text, vocabulary, site_url)),
+            (SCHEMA_PATH, functools.partial(json_schema_text, vocabulary, site.url)),
         ]
         if bank_wide:
             files += self._bank_wide()
-        files.append(("CITATION.cff", functools.partial(export.citation_cff, site_url, self.today)))
+        files.append(("CITATION.cff", functools.partial(export.citation_cff, site)))
         return files
 
     def downloads(self, bank_wide: bool = True) -> Iterator[tuple[str, bytes]]:
@@ -426,8 +428,8 @@ class Renderer:
         return [(path, make().encode("utf-8")) for path, make in self._bank_wide()]
 
     def _bank_wide(self) -> list[tuple[str, Callable[[], str]]]:
-        catalog, site_url = self.catalog, self.site_url
-        return [*export.data_files(catalog, site_url), *export.feed_files(catalog, site_url)]
+        catalog, site = self.catalog, self.site
+        return [*export.data_files(catalog, site), *export.feed_files(catalog, site)]
 
     def _study_files(
         self, make: Callable[[CaseStudy], list[tuple[str, str]]], study: CaseStudy
@@ -445,7 +447,7 @@ class Renderer:
 
     def study_citations(self, study: CaseStudy) -> list[tuple[str, str]]:
         """One case study's BibTeX, RIS and CSL-JSON files."""
-        return export.study_citation_files(study, self.site_url)
+        return export.study_citation_files(study, self.site)
 
     def study_redirects(self, study: CaseStudy) -> list[tuple[str, str]]:
         """One case study's redirect pages: from /id/<id>/ and from each former name."""
@@ -459,7 +461,10 @@ class Renderer:
         target = page_url(target_src, self.directory_urls)
         link = relative(here, target)
         return self.env.get_template("redirect.html").render(
-            title=title, link=link, canonical=f"{self.site_url}{target}"
+            title=title,
+            link=link,
+            canonical=f"{self.site.url}{target}" if self.site.url else link,
+            site_name=self.site.name,
         )
 
     def paged(
@@ -549,7 +554,7 @@ class Renderer:
             {
                 "eb_search": True,
                 "eb_jsonld": export.script_json(
-                    export.article_ld(study, self.site_url, self.vocabulary)
+                    export.article_ld(study, self.site, self.vocabulary)
                 ),
             },
         )
@@ -561,7 +566,7 @@ class Renderer:
             page_url(f"case-studies/{study.slug}.md", self.directory_urls),
             title=study.title,
             study=study,
-            harvard=export.harvard(study, self.site_url),
+            harvard=export.harvard(study, self.site),
             related=self.catalog.related.get(study.slug, ()),
             story=Markup(_STORY),
         )
@@ -632,7 +637,8 @@ class Renderer:
             not_reported=NOT_REPORTED,
             url=self._linker(here),
             root=_root(here),
-            site_url=self.site_url,
+            site_url=self.site.url,
+            site_name=self.site.name,
             cards=self.cards,
             **context,
         )
@@ -773,7 +779,7 @@ def due_for_review(catalog: Catalog, today: str) -> list[tuple[CaseStudy, int]]:
     return sorted(due, key=lambda item: (-item[1], item[0].id))
 
 
-def checklist_markdown(vocabulary: Vocabulary) -> str:
+def checklist_markdown(vocabulary: Vocabulary, site_name: str = DEFAULT_NAME) -> str:
     """Bolton's co-design checklist as a blank markdown template a scheme can fill in."""
     columns = vocabulary.terms("checklist_columns")
     lines = [
@@ -794,7 +800,7 @@ def checklist_markdown(vocabulary: Vocabulary) -> str:
     lines += [
         "---",
         "",
-        "Source: Co-design in Bolton (v1.2, 2017). Template from the Co-production Evidence Bank.",
+        f"Source: Co-design in Bolton (v1.2, 2017). Template from the {site_name}.",
         "",
     ]
     return "\n".join(lines)

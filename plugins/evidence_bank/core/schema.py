@@ -27,7 +27,7 @@ def json_schema(vocabulary: Vocabulary, base_url: str = "") -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{base_url}{SCHEMA_PATH}",
         "title": "Case study",
-        "description": "The front matter of a case study in the Co-production Evidence Bank. "
+        "description": "The front matter of a case study in a co-production evidence bank. "
         "Generated from the bank's case-study format and vocabulary.",
         **top,
     }

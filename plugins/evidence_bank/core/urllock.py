@@ -6,8 +6,11 @@ changes. It fails when:
 
 - a locked address no longer resolves to a page, a file, or a redirect whose target exists;
 - a redirect leads to another redirect (a chain) or to itself (a loop);
-- the site publishes an address the lock does not have yet (run `./scripts/lock-urls`);
-- a setting that moves every address (`site_url`, `use_directory_urls`) differs from the lock's.
+- `use_directory_urls`, which moves every path, differs from the lock's.
+
+Addresses are paths from the site's root, so moving the site to a new address (`site_url`) keeps
+every one of them. New addresses are not problems: `check` returns them, and the deploy on main
+appends them (`write_lock`), so a contributor never touches the lock.
 
 Pages 2 and beyond of a paginated list are not locked: they shift as the bank grows.
 """
@@ -38,42 +41,38 @@ _REFRESH = re.compile(
 )
 
 HEADER = (
-    "# Every address the Co-production Evidence Bank has published. Commissioners cite them,\n"
-    "# so each must keep working: as a page, a file, or a redirect. Append only: never delete or\n"
-    "# change a line. Add new addresses with ./scripts/lock-urls.\n"
+    "# Every address the evidence bank has published, as a path from the site's root (so a\n"
+    "# new site_url keeps them all). Commissioners cite them, so each must keep working: as a\n"
+    "# page, a file, or a redirect. Append only: never delete or change a line. The deploy on\n"
+    "# main appends new addresses; ./scripts/lock-urls does the same by hand.\n"
 )
 
 
 @dataclass(frozen=True)
 class Lock:
-    """The lock file's settings and addresses."""
+    """The lock file's setting and addresses."""
 
-    site_url: str | None
     use_directory_urls: bool | None
     urls: tuple[str, ...]
 
 
 def read_lock(path: Path) -> Lock:
-    site_url: str | None = None
     directory_urls: bool | None = None
     urls: list[str] = []
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
-            if line.startswith("# site_url:"):
-                site_url = line.split(":", 1)[1].strip()
-            elif line.startswith("# use_directory_urls:"):
+            if line.startswith("# use_directory_urls:"):
                 directory_urls = line.split(":", 1)[1].strip() == "true"
             elif line and not line.startswith("#"):
                 urls.append(line)
-    return Lock(site_url, directory_urls, tuple(urls))
+    return Lock(directory_urls, tuple(urls))
 
 
 def write_lock(path: Path, lock: Lock, new: list[str]) -> None:
-    """Append `new` addresses; write the settings once. Nothing is ever removed."""
+    """Append `new` addresses; write the setting once. Nothing is ever removed."""
     if not path.exists():
         text = HEADER
-        text += f"# site_url: {lock.site_url}\n"
         text += f"# use_directory_urls: {'true' if lock.use_directory_urls else 'false'}\n"
         path.write_text(text, encoding="utf-8")
     if new:
@@ -134,15 +133,10 @@ def _join(url: str, link: str) -> str:
 
 
 def check(
-    site: Path, lock: Lock, *, site_url: str | None = None, use_directory_urls: bool | None = None
+    site: Path, lock: Lock, *, use_directory_urls: bool | None = None
 ) -> tuple[list[str], list[str]]:
     """(problems, new addresses) for the built `site` against `lock`."""
     problems: list[str] = []
-    if lock.site_url is not None and site_url is not None and lock.site_url != site_url:
-        problems.append(
-            f"site_url is {site_url} but the lock was made for {lock.site_url}: "
-            "changing it moves every published address"
-        )
     if (
         lock.use_directory_urls is not None
         and use_directory_urls is not None
@@ -172,8 +166,9 @@ def check(
     for url in lock.urls:
         if url not in present and not _PAGINATED.search(url):
             problems.append(
-                f"{url} was published (it is in the URL lock) but this build no "
-                "longer has it: keep the page, or give the case study an alias"
+                f"{url} was published (it is in the URL lock) but this build no longer has "
+                "it: keep the page, or list its old name under `aliases` in the renamed case "
+                "study, or mark it `withdrawn` rather than deleting the file"
             )
     locked = set(lock.urls)
     new = [url for url in published if url not in locked]

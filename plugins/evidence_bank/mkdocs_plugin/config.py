@@ -39,6 +39,14 @@ class EvidenceBankConfig(base.Config):  # type: ignore[no-untyped-call]
     scripts and styles by hash."""
 
     url_lock = c.Optional(c.Type(str))
-    """The URL lock file, relative to mkdocs.yml: every address the site has published, one a
-    line, append only. When set, `mkdocs build` fails if a locked address stops working, or if a
-    new address is not yet in the lock (`./scripts/lock-urls` adds new ones)."""
+    """The URL lock file, relative to mkdocs.yml: every address the site has published, as a
+    path from the site's root, one a line, append only. When set, `mkdocs build` fails if a
+    locked address stops working (naming each one). New addresses are listed in the log; with
+    the environment variable `EB_URL_LOCK=update` (the deploy workflow, or
+    `./scripts/lock-urls`) they are appended to the lock."""
+
+    require_site_url = c.Type(bool, default=False)
+    """Fail the build when `site_url` is missing or a placeholder (an example or test domain,
+    such as example.org): for the build that publishes the site, whose citations, permanent
+    addresses and feeds are made from it. Without it, a missing `site_url` is a warning (so a
+    strict build fails) and a placeholder is accepted, for local builds."""

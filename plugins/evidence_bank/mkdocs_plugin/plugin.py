@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import gc
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from ..core.model import CaseStudy
 from ..core.problems import ProblemsError
 from ..core.render import ANY_ID, BLOCKS, TEMPLATES, Renderer, restore_html
 from ..core.search import SEARCH_INDEXES
+from ..core.site import MISSING_SITE_URL, Site, placeholder_reason
 from .config import EvidenceBankConfig
 from .preview import Preview, notice_changes_at_once
 from .worker import Worker, clash, write_downloads
@@ -40,6 +40,11 @@ from .worker import Worker, clash, write_downloads
 log = get_plugin_logger(__name__)
 
 T = TypeVar("T")
+
+try:  # Compat: `resource` exists only on Unix; elsewhere the build does not report its memory.
+    import resource
+except ImportError:  # pragma: no cover - exercised by hiding the module in a test
+    resource = None  # type: ignore[assignment]
 
 SERVE_INDEX_LIMIT = 300
 """Up to this many case studies, `mkdocs serve` rebuilds the search index too (under 0.5 s)."""
@@ -86,7 +91,24 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.page_seconds = 0.0
         self._stop_worker()
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self._check_site_url(config)
         return config
+
+    def _check_site_url(self, config: MkDocsConfig) -> None:
+        """Every absolute address the bank publishes is made from `site_url`: warn when it is
+        missing (a strict build fails), and refuse a placeholder when publishing."""
+        reason = placeholder_reason(config.site_url)
+        if reason is None:
+            return
+        if self.config.require_site_url:
+            raise PluginError(
+                f"{reason}. The site cannot be published with it: every citation, permanent "
+                "address, feed and download would point there. Set site_url in mkdocs.yml to "
+                "the address the site is published at (for example "
+                "https://your-organisation.github.io/evidence-bank/)."
+            )
+        if not config.site_url:
+            log.warning(MISSING_SITE_URL)
 
     def _may_fork(self) -> bool:
         """Whether this process may fork: not beside other threads (`mkdocs serve`'s server,
@@ -135,10 +157,13 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         use_worker = preview is None and self._may_fork()
         self.renderer = renderer = Renderer(
             self.catalog,
-            directory_urls=config.use_directory_urls,
             templates_dir=self.templates_dir,
-            site_url=config.site_url or "",
-            today=build_date(),
+            site=Site(
+                url=config.site_url or "",
+                name=config.site_name,
+                built=build_date(),
+                directory_urls=config.use_directory_urls,
+            ),
             memo=preview.memo if preview is not None else None,
             # Not in a preview, which rebuilds a page only when its markdown changes.
             defer=preview is None,
@@ -409,10 +434,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         if self.config.url_lock and self.command != "serve":
             self._check_urls(site, config)
         self._thaw()
-        log.info(
-            "peak memory of the build process: %.0f MB",
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        )
+        if resource is not None:
+            log.info(
+                "peak memory of the build process: %.0f MB",
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            )
 
     @staticmethod
     def _raise_clashes(clashes: list[str]) -> None:
@@ -426,21 +452,21 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         assert self.config.url_lock is not None
         path = self.root / self.config.url_lock
         lock = urllock.read_lock(path)
-        problems, new = urllock.check(
-            site, lock, site_url=config.site_url, use_directory_urls=config.use_directory_urls
-        )
-        shown = _relative(path, self.root)
-        if os.environ.get("EB_URL_LOCK") == "update":
-            if not problems:
-                urllock.write_lock(
-                    path, urllock.Lock(config.site_url, config.use_directory_urls, lock.urls), new
-                )
-                log.info("%d new addresses added to %s", len(new), shown)
-        elif new:
-            problems += [f"{url} is a new address, not yet in {shown}" for url in new]
-            problems.append("To lock the new addresses, run: ./scripts/lock-urls")
+        problems, new = urllock.check(site, lock, use_directory_urls=config.use_directory_urls)
         if problems:
             raise PluginError("Published addresses must keep working:\n" + "\n".join(problems))
+        shown = _relative(path, self.root)
+        if os.environ.get("EB_URL_LOCK") == "update":
+            urllock.write_lock(path, urllock.Lock(config.use_directory_urls, lock.urls), new)
+            log.info("%d new addresses added to %s", len(new), shown)
+        elif new:
+            # New addresses are welcome: the deploy on main records them (README: the URL lock).
+            log.info(
+                "%d new addresses, recorded in %s when the site is deployed: %s",
+                len(new),
+                shown,
+                ", ".join(new[:5]) + (", ..." if len(new) > 5 else ""),
+            )
 
     def _index_in_serve(self) -> bool:
         chosen = self.config.search_index_in_serve
@@ -466,9 +492,12 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
                 running.append((process, errors))
             for process, errors in running:
-                _, status, usage = os.wait4(process.pid, 0)
-                process.returncode = os.waitstatus_to_exitcode(status)
-                peak = max(peak, usage.ru_maxrss)
+                if hasattr(os, "wait4"):
+                    _, status, usage = os.wait4(process.pid, 0)
+                    process.returncode = os.waitstatus_to_exitcode(status)
+                    peak = max(peak, usage.ru_maxrss)
+                else:  # Compat: no wait4 (Windows): no peak memory to report.
+                    process.wait()
                 if process.returncode != 0:
                     errors.seek(0)
                     failures.append(errors.read().decode("utf-8", "replace"))
