@@ -92,3 +92,22 @@ def test_publishing_with_a_real_address_builds(tmp_path: Path) -> None:
     assert "https://myorg.github.io/bank/id/cs-0100/" in (site / "CITATION.cff").parent.joinpath(
         "case-studies", "minimal", "cite.ris"
     ).read_text(encoding="utf-8")
+
+
+def test_the_readme_lists_every_option_with_its_default() -> None:
+    from tests.helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## The plugin in your own MkDocs site", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        cells[1].strip("` "): cells
+        for line in table.splitlines()
+        if line.startswith("| `") and (cells := line.split("|"))
+    }
+    config = EvidenceBankConfig()
+    assert sorted(rows) == sorted(name for name, _ in config._schema)
+    for name, option in config._schema:
+        default = getattr(option, "default", None)
+        if isinstance(default, bool | str):
+            shown = str(default).lower() if isinstance(default, bool) else default
+            assert f"`{shown}`" in rows[name][3], name

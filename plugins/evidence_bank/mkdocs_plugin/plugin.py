@@ -33,6 +33,7 @@ from ..core.problems import ProblemsError
 from ..core.render import ANY_ID, BLOCKS, TEMPLATES, Renderer, restore_html
 from ..core.search import SEARCH_INDEXES
 from ..core.site import MISSING_SITE_URL, Site, placeholder_reason
+from . import THEME
 from .config import EvidenceBankConfig
 from .preview import Preview, notice_changes_at_once
 from .worker import Worker, clash, write_downloads
@@ -45,6 +46,8 @@ try:  # Compat: `resource` exists only on Unix; elsewhere the build does not rep
     import resource
 except ImportError:  # pragma: no cover - exercised by hiding the module in a test
     resource = None  # type: ignore[assignment]
+
+STYLESHEET = "assets/evidence-bank/evidence-bank.css"
 
 SERVE_INDEX_LIMIT = 300
 """Up to this many case studies, `mkdocs serve` rebuilds the search index too (under 0.5 s)."""
@@ -92,7 +95,25 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self._stop_worker()
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self._check_site_url(config)
+        self._add_theme(config)
         return config
+
+    @staticmethod
+    def _add_theme(config: MkDocsConfig) -> None:
+        """The plugin's templates and assets, after the site's own `custom_dir` (which may
+        override them) and before Material's."""
+        if config.theme.name != "material":
+            log.warning(
+                "theme is %r: the evidence bank's pages are made for Material for MkDocs "
+                "(theme: name: material)",
+                config.theme.name,
+            )
+            return
+        dirs = config.theme.dirs
+        if str(THEME) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.insert(0, STYLESHEET)
 
     def _check_site_url(self, config: MkDocsConfig) -> None:
         """Every absolute address the bank publishes is made from `site_url`: warn when it is

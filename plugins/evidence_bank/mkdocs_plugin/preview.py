@@ -38,6 +38,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from ..core.catalog import ReadCache
 from ..core.model import CaseStudy
 from ..core.render import Memo, Renderer
+from . import THEME
 
 log = get_plugin_logger(__name__)
 
@@ -122,8 +123,8 @@ class Preview:
     def theme(self, env: Any, config: MkDocsConfig) -> Any:
         """The theme's templates as compiled for an earlier rebuild (MkDocs compiles them anew
         each time), until a file in the theme's custom folder changes; None for `env`."""
-        custom = config.theme.custom_dir
-        files = sorted(Path(custom).rglob("*")) if custom else []
+        folders = [config.theme.custom_dir, str(THEME)]  # the site's and the plugin's
+        files = sorted(path for folder in folders if folder for path in Path(folder).rglob("*"))
         stamp = (tuple(config.theme.dirs), tuple(_stamp(path) for path in files))
         if self._theme is not None and self._theme[0] == stamp:
             return self._theme[1]
