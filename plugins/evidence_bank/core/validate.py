@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from . import fields as f
 from . import safety
-from .frontmatter import FrontMatter, Path, Value, field_name
+from .frontmatter import FrontMatter, Path, Value, curly_quoted, explain_curly_quotes, field_name
 from .model import (
     CaseStudy,
     ChecklistAnswer,
@@ -106,6 +106,8 @@ class _Checker:
             return self.list_of(value, kind, where)
         if not isinstance(value, str):
             return self.report(where, f"{_describe(value)}", kind.describe())
+        if not self.unquoted(value, where):
+            return _BAD
         if isinstance(kind, f.Text):
             return self.text(value, kind, where)
         if isinstance(kind, f.Choice):
@@ -210,6 +212,8 @@ class _Checker:
                 if not isinstance(item, str):
                     self.report(at, _describe(item), "a slug")
                     continue
+                if not self.unquoted(item, at):
+                    continue
                 result = self.choice(item, kind.vocabulary, at)
                 if isinstance(result, str):
                     if result in seen:
@@ -225,6 +229,14 @@ class _Checker:
             if result is not _BAD:
                 clean.append(result)
         return clean
+
+    def unquoted(self, value: str, where: Path) -> bool:
+        """Whether a value is free of curly quotes around it (which would otherwise be
+        published as part of it); reports them if not."""
+        if curly_quoted(value):
+            self.report(where, *explain_curly_quotes(field_name(where), value))
+            return False
+        return True
 
     def text(self, value: str, kind: f.Text, where: Path) -> Any:
         value = value.strip()
