@@ -68,6 +68,16 @@ def validate(
     return _build(clean, path, slug, front, vocabulary)
 
 
+def check_field(name: str, value: Value, vocabulary: Vocabulary) -> tuple[Any, list[Problem]]:
+    """One top-level field's value checked alone, with the rules `validate` applies to it: the
+    checked value and no problems, or None and its problems (with no file or line). For tools
+    that ask for one value at a time, such as the scaffolder."""
+    fld = next(fld for fld in f.CASE_STUDY_FIELDS if fld.name == name)
+    checker = _Checker(FrontMatter({name: value}, {}, "", 1), "", vocabulary)
+    clean = checker.check(value, fld.kind, (name,))
+    return (None, checker.problems) if checker.problems else (clean, [])
+
+
 CONSENT_COVERS_PERSONAL_DATA = frozenset({"obtained", "not-needed-public-capacity"})
 """Consent statuses under which personal data may be published."""
 
