@@ -34,7 +34,7 @@ from ..core.problems import ProblemsError
 from ..core.render import ANY_ID, BLOCKS, TEMPLATES, Renderer, restore_html
 from ..core.search import SEARCH_INDEXES
 from .config import EvidenceBankConfig
-from .preview import Preview, notice_changes_at_once
+from .preview import Preview
 from .worker import Worker, clash, write_downloads
 
 log = get_plugin_logger(__name__)
@@ -478,7 +478,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.preview is not None:
-            notice_changes_at_once(server)
+            self.preview.serve(server, self.case_studies_dir, self.root)
         # These live outside docs_dir, so live reload does not watch them by itself.
         for path in (self.case_studies_dir, self.vocabulary_file, self.templates_dir):
             if path is not None and path.exists():
