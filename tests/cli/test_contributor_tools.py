@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import pty
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -51,9 +55,11 @@ def test_scaffold_is_valid_and_documents_every_optional_field(
         summary="A summary.",
         rung="co-design",
         principles=["valuing-people"],
+        published="2026-03-04",
     )
     study = _valid(text, "recovery", vocab)
     assert not isinstance(study, list), study
+    assert study.published == "2026-03-04"  # so that a citation has a year
     for field in fields.CASE_STUDY_FIELDS:
         if field.name != "synthetic":
             assert f"\n{field.name}:" in text or f"\n# {field.name}:" in text, field.name
@@ -61,53 +67,183 @@ def test_scaffold_is_valid_and_documents_every_optional_field(
 
 
 def test_new_case_study_writes_a_valid_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vocab: vocabulary_module.Vocabulary
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    vocab: vocabulary_module.Vocabulary,
 ) -> None:
     monkeypatch.setenv("EB_ROOT", str(ROOT))
     answers = iter(
         [
             "Café for all",
+            "",  # a required answer left empty: asked again
             "People ran a café together.",
-            "codesign",
+            "co design",  # a typo: explained, with the suggestion, and asked again
             "co-design",
             "valuing-people, cross-boundary-working",
         ]
     )
+    prompts: list[str] = []
 
     def ask(prompt: str) -> str:
+        prompts.append(prompt)
         return next(answers)
 
-    with pytest.raises(SystemExit):  # 'codesign' is refused with a did-you-mean
-        new_case_study.main(
-            [
-                "--dir",
-                str(tmp_path),
-                "--rung",
-                "codesign",
-                "--title",
-                "x",
-                "--summary",
-                "y",
-                "--principles",
-                "valuing-people",
-            ],
-            ask=ask,
-        )
-    answers = iter(
-        [
-            "Café for all",
-            "People ran a café together.",
-            "co-design",
-            "valuing-people, cross-boundary-working",
-        ]
+    status = new_case_study.main(
+        ["--dir", str(tmp_path)], ask=ask, today=lambda: dt.date(2026, 3, 4)
     )
-    assert new_case_study.main(["--dir", str(tmp_path)], ask=ask) == 0
+    assert status == 0
+    assert [p.split(" ")[0] for p in prompts] == [
+        "Title:",
+        "Summary",
+        "Summary",
+        "Rung",
+        "Rung",
+        "Principles",
+    ]
+    said = capsys.readouterr()
+    assert "rung: an unknown rung of the ladder of co-production 'co design'" in said.err
+    assert "(did you mean 'co-design'?)\nPlease try again." in said.err
+    assert "lock-urls" not in said.out
+    assert f"Next: fill in what your sources report, then run ./scripts/validate {tmp_path}" in (
+        said.out
+    )
     written = tmp_path / "cafe-for-all.md"
     study = _valid(written.read_text(), "cafe-for-all", vocab)
     assert not isinstance(study, list), study
     published = {found for found, _ in catalog.scan_ids(ROOT / "case_studies")}
     assert study.id not in published  # a draft elsewhere still gets a fresh id
     assert study.principles == ("valuing-people", "cross-boundary-working")
+    assert study.published == "2026-03-04"
+
+
+NEW_CASE_STUDY = str(ROOT / "scripts" / "new-case-study")
+FLAGS = ["--title", "x", "--summary", "y", "--rung", "co-design", "--principles", "valuing-people"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [
+        ("--rung", "co design", "rung: an unknown rung of the ladder of co-production 'co design'"),
+        ("--principles", "valuing-people,valueing", "(did you mean 'valuing-people'?)"),
+        ("--title", "“Café for all”", "not quotes to YAML"),
+        ("--summary", " ", "summary: an empty value"),
+        ("--slug", "Café", "file name: the name 'Café.md'"),
+    ],
+)
+def test_a_wrong_flag_stops_the_scaffolder_with_a_message(
+    tmp_path: Path, flag: str, value: str, words: str
+) -> None:
+    flags = [*FLAGS, "--dir", str(tmp_path), flag, value]
+    result = subprocess.run(
+        [NEW_CASE_STUDY, *flags], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_scaffolder_asks_again_reading_a_pipe(
+    tmp_path: Path, vocab: vocabulary_module.Vocabulary
+) -> None:
+    answers = "Café for “all”\nPeople ran a café together.\ncodesign\nco-design\nvaluing-people\n"
+    result = subprocess.run(
+        [NEW_CASE_STUDY, "--dir", str(tmp_path)],
+        input=answers,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(did you mean 'co-design'?)" in result.stderr
+    study = _valid((tmp_path / "cafe-for-all.md").read_text(), "cafe-for-all", vocab)
+    assert not isinstance(study, list), study
+    assert study.title == "Café for “all”" and study.rung == "co-design"
+    assert study.published is not None  # today, wherever the test runs
+
+
+def test_the_scaffolder_stops_cleanly_at_the_end_of_input(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [NEW_CASE_STUDY, "--dir", str(tmp_path)],
+        input="Café for all\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("No more answers (end of input); nothing was written.")
+    assert result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def _terminal(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """The scaffolder on a pseudo-terminal, as a contributor runs it."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [NEW_CASE_STUDY, "--dir", str(tmp_path)],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    return process, controller
+
+
+def _until(controller: int, words: bytes, seconds: float = 60) -> bytes:
+    said = b""
+    deadline = time.monotonic() + seconds
+    while words not in said:
+        assert time.monotonic() < deadline, said
+        try:
+            said += os.read(controller, 4096)
+        except OSError:  # the other end closed
+            break
+    return said
+
+
+def test_the_scaffolder_asks_again_at_a_terminal(
+    tmp_path: Path, vocab: vocabulary_module.Vocabulary
+) -> None:
+    process, controller = _terminal(tmp_path)
+    try:
+        for answer, then in [
+            (b"Cafe for all", b"Summary"),
+            (b"People ran a cafe together.", b"Rung reached"),
+            (b"co design", b"Please try again."),
+            (b"co-design", b"Principles"),
+            (b"valuing-people", b"Next:"),
+        ]:
+            os.write(controller, answer + b"\n")
+            said = _until(controller, then)
+        assert b"Traceback" not in said
+        assert process.wait(timeout=30) == 0
+    finally:
+        os.close(controller)
+    study = _valid((tmp_path / "cafe-for-all.md").read_text(), "cafe-for-all", vocab)
+    assert not isinstance(study, list), study
+
+
+@pytest.mark.parametrize("stop", ["Ctrl-D", "Ctrl-C"])
+def test_the_scaffolder_stops_cleanly_at_a_terminal(tmp_path: Path, stop: str) -> None:
+    process, controller = _terminal(tmp_path)
+    try:
+        _until(controller, b"Title:")
+        os.write(controller, b"Cafe for all\n")
+        _until(controller, b"Summary")
+        if stop == "Ctrl-D":
+            os.write(controller, b"\x04")
+        else:  # what the terminal does on Ctrl-C
+            process.send_signal(signal.SIGINT)
+        said = _until(controller, b"nothing was written.")
+        assert process.wait(timeout=30) == (2 if stop == "Ctrl-D" else 130)
+    finally:
+        os.close(controller)
+    assert b"Traceback" not in said
+    assert list(tmp_path.iterdir()) == []
 
 
 # -- the issue form ---------------------------------------------------------------------------

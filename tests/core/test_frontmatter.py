@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from evidence_bank.core import frontmatter
+from evidence_bank.core import frontmatter, validate
 from evidence_bank.core.problems import Problem
+from evidence_bank.core.vocabulary import default_path, load
 
 from tests.helpers import MINIMAL
 
@@ -104,3 +105,57 @@ def test_field_name_paths() -> None:
         "pathway.co-delivery.principles[2]"
     )
     assert frontmatter.field_name(()) == "front matter"
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        # YAML cannot read it: the ': ' inside needs real quotes.
+        (
+            "title: “Recovery: a new start”",
+            "title",
+            "title: the text in curly quotes “ ”, which are not quotes to YAML; expected "
+            'straight quotes ("..."), for example title: "Recovery: a new start"',
+        ),
+        # YAML reads it as text with the quotes in it.
+        (
+            "title: “Recovery”",
+            "title",
+            "title: the text in curly quotes “ ”, which are not quotes to YAML; expected "
+            'straight quotes ("...") or none, for example title: "Recovery"',
+        ),
+        ("title: ‘Recovery’", "title", "curly quotes ‘ ’"),
+        ("title: „Recovery“", "title", "curly quotes „ “"),
+        ("title: «Recovery»", "title", "curly quotes « »"),
+        ("summary: “It worked.”", "summary", "not quotes to YAML"),
+        ("rung: “co-design”", "rung", "not quotes to YAML"),
+        ("published: “2024-05-01”", "published", 'for example published: "2024-05-01"'),
+        ("place: “Bolton”", "place", "not quotes to YAML"),
+        ("organisations: [“Bolton Council”]", "organisations[1]", 'for example - "Bolton'),
+        ("principles: [valuing-people, “cross-boundary-working”]", "principles[2]", "curly"),
+        ("sources:\n  - title: “Report: 2020”", "title", "not quotes to YAML"),
+        ("sources:\n  - title: “Report”", "sources[1].title", "or none"),
+    ],
+)
+def test_curly_quotes_around_a_value_are_explained(line: str, field: str, message: str) -> None:
+    lines = MINIMAL.splitlines(keepends=True)
+    key = line.split(":")[0]
+    lines = [old for old in lines if not old.startswith(f"{key}:")]
+    text = "".join(lines).replace("\n---\n", f"\n{line}\n---\n", 1)
+    result = frontmatter.read(text.encode(), "x.md")
+    if isinstance(result, frontmatter.FrontMatter):
+        result = validate.validate(result, "x.md", "x", load(default_path()))
+    assert isinstance(result, list), result
+    shown = [problem.message() for problem in result]
+    assert any(m.startswith(f"{field}: ") and message in m for m in shown), shown
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["The “Ask Me” project", "‘Ask Me’, a project", "’Twas a project", 'A "quoted" word'],
+)
+def test_curly_quotes_inside_a_value_are_text(title: str) -> None:
+    front = read(MINIMAL.replace("title: A minimal case study", f"title: {title}"))
+    study = validate.validate(front, "x.md", "x", load(default_path()))
+    assert not isinstance(study, list), study
+    assert study.title == title

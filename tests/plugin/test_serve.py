@@ -1,4 +1,5 @@
-"""`mkdocs serve` watches case_studies/, which lives outside docs_dir."""
+"""`mkdocs serve` watches case_studies/, which lives outside docs_dir; `./scripts/preview` shows
+each save of a case study, kept anywhere, and a saved mistake in the browser."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+from evidence_bank.mkdocs_plugin.preview import Preview
 
 from tests.helpers import MINIMAL, make_project
 
@@ -21,8 +25,12 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return str(response.read().decode("utf-8"))
+    """The page at `url` (an error page too), within 5 s."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as error:
+        return str(error.read().decode("utf-8"))
 
 
 def _wait_for(url: str, words: str, seconds: float = 30) -> str:
@@ -64,14 +72,17 @@ def test_an_edited_case_study_is_rebuilt_and_served(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
-def _preview(project: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def _preview(
+    project: Path, port: int, log: Path, draft: Path | None = None
+) -> subprocess.Popen[bytes]:
+    first = sorted(p.name for p in (project / "case_studies").iterdir())[0]
     with log.open("w") as out:
         return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "evidence_bank.cli.preview",
-                "case_studies/" + sorted(p.name for p in (project / "case_studies").iterdir())[0],
+                str(draft or f"case_studies/{first}"),
                 "--dev-addr",
                 f"127.0.0.1:{port}",
             ],
@@ -134,3 +145,74 @@ def test_the_preview_makes_again_only_what_an_edit_changes(tmp_path: Path) -> No
     again, total = (int(n) for n in made[-1].split("evidence_bank: ")[1].split()[0:3:2])
     assert 1 <= again < total, made[-1]
     assert "Aborted" not in text and "dirty" not in text, text
+
+
+def test_a_draft_kept_anywhere_shows_each_save_and_each_mistake(tmp_path: Path) -> None:
+    """A draft outside case_studies/: an edit saved in place, and one saved as editors do (a new
+    file renamed over the draft), each show within seconds; a saved mistake shows in the page,
+    naming the file, line and field, and the page is answered, not kept waiting."""
+    project = make_project(tmp_path)
+    draft = tmp_path / "drafts" / "draft.md"
+    draft.parent.mkdir()
+    (draft.parent / "notes.txt").write_text("Another file in the same folder.\n")
+
+    def save(title: str) -> None:
+        draft.write_text(
+            MINIMAL.replace("cs-0100", "cs-0200").replace("A minimal case study", title),
+            encoding="utf-8",
+        )
+
+    save("The first draft")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    server = _preview(project, port, log, draft)
+    url = f"http://127.0.0.1:{port}/case-studies/draft/"
+    seconds = {}
+    try:
+        _wait_for(url, "The first draft")
+        time.sleep(0.5)  # let the watcher settle before the edit
+        started = time.monotonic()
+        save("The draft edited in place")
+        _wait_for(url, "The draft edited in place", 5)
+        seconds["in place"] = time.monotonic() - started
+
+        time.sleep(0.5)
+        started = time.monotonic()
+        saved = draft.with_name(".draft.md.tmp")
+        saved.write_text(
+            MINIMAL.replace("cs-0100", "cs-0200").replace("A minimal case study", "Renamed"),
+            encoding="utf-8",
+        )
+        os.replace(saved, draft)
+        _wait_for(url, "Renamed", 5)
+        seconds["renamed over"] = time.monotonic() - started
+
+        time.sleep(0.5)
+        (draft.parent / "notes.txt").write_text("Changed.\n")  # not the draft: no rebuild
+        save("“Broken: a draft”")
+        page = _wait_for(url, "could not be built", 10)
+        assert f"{draft}:3: title: the text in curly quotes" in page, page
+        assert "not quotes to YAML" in page
+        # Answered at once, as every page is, until a save fixes the draft.
+        started = time.monotonic()
+        assert "could not be built" in _get(f"http://127.0.0.1:{port}/case-studies/")
+        assert time.monotonic() - started < 2
+        save("The draft fixed")
+        _wait_for(url, "The draft fixed", 5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print("edit to preview:", ", ".join(f"{how} {s:.2f} s" for how, s in seconds.items()))
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" not in text, text
+    assert text.count("Detected file changes") == 4, text
+
+
+def test_the_failure_page_escapes_problems_and_names_the_file_edited() -> None:
+    preview = Preview()
+    preview.real_names = {"case_studies/draft.md": "/home/me/draft.md"}
+    page = preview.failure_page(
+        ["2 problems:\ncase_studies/draft.md:3: title: the markup character '<'", "x <script>"]
+    ).decode()
+    assert "/home/me/draft.md:3: title: the markup character &#x27;&lt;&#x27;" in page
+    assert "<script>" not in page.split("<pre>")[1].split("</pre>")[0]

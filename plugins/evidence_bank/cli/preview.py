@@ -2,7 +2,8 @@
 
 Checks the file with the build's rules first. A file inside `case_studies/` is previewed with the
 site as it is; a draft kept elsewhere is previewed alongside all the published case studies,
-without being copied into the repository.
+without being copied into the repository. A saved edit shows in the browser within a second; a
+save that breaks the file shows its problems in the browser's page, until a save fixes them.
 """
 
 from __future__ import annotations
@@ -48,12 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     config = root / "mkdocs.yml"
     if path.parent != published:
         # A draft outside the repository: a temporary folder holds links to the published
-        # case studies and the draft, and a configuration that inherits the site's.
+        # case studies and the draft (in place of a published one of the same name), and a
+        # configuration that inherits the site's. The preview watches the folders the links
+        # point into (`Preview.serve`), so a saved edit shows at once.
         work = Path(tempfile.mkdtemp(prefix="evidence-bank-preview-"))
         folder = work / "case_studies"
         folder.mkdir()
         for entry in published.iterdir():
-            (folder / entry.name).symlink_to(entry)
+            if entry.name != path.name:
+                (folder / entry.name).symlink_to(entry)
         (folder / path.name).symlink_to(path)
         config = variant.write_variant(root, folder, work / "mkdocs.yml")
     command = serve_command(config, args.dev_addr)

@@ -337,29 +337,10 @@ def read_one(
             )
         ]
     name = entry.name
-    if not valid_file_name(name):
-        return [
-            Problem(
-                shown,
-                1,
-                "file name",
-                f"the name '{name}'",
-                "lower-case words and digits joined by '-', ending '.md' "
-                "(the name becomes the web address)",
-                f"for example '{_suggest_name(name)}'",
-            )
-        ]
+    wrong = file_name_problem(name, shown)
+    if wrong is not None:
+        return [wrong]
     slug = name[:-3]
-    if slug in RESERVED_SLUGS:
-        return [
-            Problem(
-                shown,
-                1,
-                "file name",
-                f"the reserved name '{name}'",
-                "a name that describes the case study",
-            )
-        ]
     try:
         data = entry.read_bytes()
     except OSError as error:
@@ -389,6 +370,29 @@ def read_one(
             )
         ]
     return study
+
+
+def file_name_problem(name: str, shown: str) -> Problem | None:
+    """What is wrong with a case-study file's name (it becomes the web address), if anything."""
+    if not valid_file_name(name):
+        return Problem(
+            shown,
+            1,
+            "file name",
+            f"the name '{name}'",
+            "lower-case words and digits joined by '-', ending '.md' "
+            "(the name becomes the web address)",
+            f"for example '{_suggest_name(name)}'",
+        )
+    if name[:-3] in RESERVED_SLUGS:
+        return Problem(
+            shown,
+            1,
+            "file name",
+            f"the reserved name '{name}'",
+            "a name that describes the case study",
+        )
+    return None
 
 
 Claim = tuple[str, str, int, str, tuple[str, ...], tuple[int, ...]]

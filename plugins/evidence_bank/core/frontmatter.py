@@ -48,6 +48,9 @@ Value: TypeAlias = "str | list[Value] | dict[str, Value] | None"
 Path: TypeAlias = tuple[str | int, ...]
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_CURLY_OPEN = "“‘„«»"
+"""Quotes a word processor puts where straight quotes were typed (not ’ or ”: `’Twas`)."""
+_CURLY_CLOSE = "”“’«»"
 _KEY_LINE = re.compile(r"^\s*-?\s*([^\s:#][^:#]*?)\s*:(\s|$)")
 
 
@@ -426,7 +429,11 @@ class _EventReader:
         key = _KEY_LINE.match(text)
         fld = key.group(1) if key else "front matter"
         problem = (error.problem or "").strip()
-        found, expected = _explain(problem, text)
+        value = text[key.end() :].strip() if key else ""
+        if value and value[0] in _CURLY_OPEN:
+            found, expected = explain_curly_quotes(fld, value)
+        else:
+            found, expected = _explain(problem, text)
         return Problem(self.path, line, fld, found, expected)
 
 
@@ -533,6 +540,34 @@ def _describe(item: yaml.Event | yaml.Node) -> str:
     if isinstance(item, yaml.ScalarEvent | yaml.ScalarNode):
         return f"the text {_quote(str(item.value))}"
     return "an unexpected value"  # pragma: no cover
+
+
+def curly_quoted(text: str) -> bool:
+    """Whether `text` starts and ends with curly quotes, as text does when a word processor has
+    replaced the straight quotes YAML reads (`title: “Foo”` is the text “Foo”, quotes included).
+    Curly quotes inside the text (`The “Ask Me” project`) are ordinary characters."""
+    text = text.strip()
+    return len(text) > 1 and text[0] in _CURLY_OPEN and text[-1] in _CURLY_CLOSE
+
+
+def explain_curly_quotes(field: str, text: str) -> tuple[str, str]:
+    """What was found and what was expected, for a value written in curly quotes: `text` is the
+    value as written, starting with a curly quote (its end may be missing, when YAML could not
+    read the line)."""
+    text = text.strip()
+    pair = text[0] + (f" {text[-1]}" if len(text) > 1 and text[-1] in _CURLY_CLOSE else "")
+    inner = text[1:-1] if len(pair) > 1 else text[1:]
+    example = ""
+    if 0 < len(inner) <= 60 and '"' not in inner and "\\" not in inner and "\n" not in inner:
+        name = field.rsplit(".", 1)[-1]
+        example = f', for example {"- " if name.endswith("]") else name + ": "}"{inner}"'
+    return (
+        f"the text in curly quotes {pair}, which are not quotes to YAML",
+        # Text with ': ' or ' #' in it needs its quotes.
+        'straight quotes ("...")'
+        + (" or none" if ": " not in inner and " #" not in inner else "")
+        + example,
+    )
 
 
 def _short_tag(tag: str) -> str:

@@ -29,7 +29,11 @@ class Problem:
     """An optional suggestion, such as a did-you-mean."""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.field}: {self.found}; expected {self.expected}"
+        return f"{self.path}:{self.line}: {self.message()}"
+
+    def message(self) -> str:
+        """The problem without its file and line: `field: found; expected (hint)`."""
+        text = f"{self.field}: {self.found}; expected {self.expected}"
         return f"{text} ({self.hint})" if self.hint else text
 
 

@@ -1,4 +1,5 @@
-"""New case-study files: the next free permanent id, and a valid file with guidance built in."""
+"""New case-study files: the next free permanent id, answers checked one at a time, and a valid
+file with guidance built in."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from typing import Any
 import yaml
 
 from . import fields as f
-from .catalog import scan_ids
+from .catalog import file_name_problem, scan_ids
+from .problems import Problem
+from .validate import check_field
 from .vocabulary import Vocabulary
+
+ASKED = ("title", "summary", "rung", "principles")
+"""The fields a new case study is started with, in the order they are asked for."""
 
 
 def used_ids(directory: Path) -> set[int]:
@@ -36,6 +42,25 @@ def slug_for(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower().replace("'", "")).strip("-")
     return slug[:80].rstrip("-") or "case-study"
+
+
+def answer(vocabulary: Vocabulary, name: str, text: str) -> tuple[Any, list[Problem]]:
+    """One typed answer for the field `name` (one of `ASKED`), checked with the build's own
+    rules (did-you-mean suggestions included): its value and no problems, or None and its
+    problems. Principles are typed comma-separated."""
+    value: Any = text.strip() or None
+    if name == "principles" and value:
+        value = [item.strip() for item in value.split(",") if item.strip()]
+    return check_field(name, value, vocabulary)
+
+
+def slug_problem(slug: str, directory: Path) -> Problem | None:
+    """Why `slug` cannot name a new case study's file in `directory`, if it cannot."""
+    target = directory / f"{slug}.md"
+    wrong = file_name_problem(target.name, str(target))
+    if wrong is None and target.exists():
+        wrong = Problem(str(target), 1, "file name", f"{target}, which exists", "a new name")
+    return wrong
 
 
 def example(kind: f.Kind, vocabulary: Vocabulary, given: Any = None) -> Any:
@@ -68,10 +93,18 @@ def _dump(mapping: dict[str, Any]) -> str:
 
 
 def scaffold(
-    vocabulary: Vocabulary, *, id: str, title: str, summary: str, rung: str, principles: list[str]
+    vocabulary: Vocabulary,
+    *,
+    id: str,
+    title: str,
+    summary: str,
+    rung: str,
+    principles: list[str],
+    published: str,
 ) -> str:
-    """A valid case-study file: the required fields filled in, every optional field present as
-    commented guidance, and headings for the story."""
+    """A valid case-study file: the required fields filled in, `published` set (a date, so that
+    citations give a year), every other optional field present as commented guidance, and
+    headings for the story."""
     lines = [
         "---",
         "# Required fields. Every field is explained on the site's 'Case study format' page.",
@@ -79,12 +112,15 @@ def scaffold(
             {"id": id, "title": title, "summary": summary, "rung": rung, "principles": principles}
         ).rstrip("\n"),
         "",
+        "# The day this file was started: change it to the day the case study is published.",
+        f"published: {published}",
+        "",
         "# Optional fields. To use one, delete the '# ' at the start of its lines and replace",
         "# the example. Leave out anything your sources do not report: the page then says",
         '# "Not reported in the source." Never guess.',
     ]
     for fld in f.CASE_STUDY_FIELDS:
-        if fld.required or fld.name == "synthetic":
+        if fld.required or fld.name in ("synthetic", "published"):
             continue
         lines.append("")
         lines.append(f"# {fld.description}")

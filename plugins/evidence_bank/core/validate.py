@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from . import fields as f
 from . import safety
-from .frontmatter import FrontMatter, Path, Value, field_name
+from .frontmatter import FrontMatter, Path, Value, curly_quoted, explain_curly_quotes, field_name
 from .model import (
     CaseStudy,
     ChecklistAnswer,
@@ -68,6 +68,16 @@ def validate(
     return _build(clean, path, slug, front, vocabulary)
 
 
+def check_field(name: str, value: Value, vocabulary: Vocabulary) -> tuple[Any, list[Problem]]:
+    """One top-level field's value checked alone, with the rules `validate` applies to it: the
+    checked value and no problems, or None and its problems (with no file or line). For tools
+    that ask for one value at a time, such as the scaffolder."""
+    fld = next(fld for fld in f.CASE_STUDY_FIELDS if fld.name == name)
+    checker = _Checker(FrontMatter({name: value}, {}, "", 1), "", vocabulary)
+    clean = checker.check(value, fld.kind, (name,))
+    return (None, checker.problems) if checker.problems else (clean, [])
+
+
 CONSENT_COVERS_PERSONAL_DATA = frozenset({"obtained", "not-needed-public-capacity"})
 """Consent statuses under which personal data may be published."""
 
@@ -106,6 +116,8 @@ class _Checker:
             return self.list_of(value, kind, where)
         if not isinstance(value, str):
             return self.report(where, f"{_describe(value)}", kind.describe())
+        if not self.unquoted(value, where):
+            return _BAD
         if isinstance(kind, f.Text):
             return self.text(value, kind, where)
         if isinstance(kind, f.Choice):
@@ -210,6 +222,8 @@ class _Checker:
                 if not isinstance(item, str):
                     self.report(at, _describe(item), "a slug")
                     continue
+                if not self.unquoted(item, at):
+                    continue
                 result = self.choice(item, kind.vocabulary, at)
                 if isinstance(result, str):
                     if result in seen:
@@ -225,6 +239,14 @@ class _Checker:
             if result is not _BAD:
                 clean.append(result)
         return clean
+
+    def unquoted(self, value: str, where: Path) -> bool:
+        """Whether a value is free of curly quotes around it (which would otherwise be
+        published as part of it); reports them if not."""
+        if curly_quoted(value):
+            self.report(where, *explain_curly_quotes(field_name(where), value))
+            return False
+        return True
 
     def text(self, value: str, kind: f.Text, where: Path) -> Any:
         value = value.strip()

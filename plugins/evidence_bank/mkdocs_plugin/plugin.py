@@ -35,7 +35,7 @@ from ..core.search import SEARCH_INDEXES
 from ..core.site import MISSING_SITE_URL, Site, placeholder_reason
 from . import THEME
 from .config import EvidenceBankConfig
-from .preview import Preview, notice_changes_at_once
+from .preview import Preview
 from .worker import Worker, clash, write_downloads
 
 log = get_plugin_logger(__name__)
@@ -528,7 +528,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.preview is not None:
-            notice_changes_at_once(server)
+            self.preview.serve(server, self.case_studies_dir, self.root)
         # These live outside docs_dir, so live reload does not watch them by itself.
         for path in (self.case_studies_dir, self.vocabulary_file, self.templates_dir):
             if path is not None and path.exists():
