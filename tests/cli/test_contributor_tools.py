@@ -317,16 +317,25 @@ def test_answers_that_cannot_be_used_are_listed_and_left_out(
     assert "UK nation: 'Atlantis' is not one of the options." in joined
     assert "Sources, line 1: the year 'last year'" in joined
     assert "Sources, line 2: no title" in joined
-    assert "Left out 'period' because of period.end" in joined
-    assert "Left out 'place' because of place: a UK phone number" in joined
+    assert (
+        "When it ended: an end (2023-01) before the start (2024-03); expected an end on or "
+        "after the start, so this answer was left out." in joined
+    )
+    assert "Place: contains a UK phone number, which cannot be published" in joined
+    assert "07700" not in joined
     assert "The story: raw HTML ('<script>')" in joined
     assert study.nation is None and study.place is None and study.body.strip() == ""
+    assert study.period_start == "2024-03" and study.period_end is None
 
 
 def test_a_form_missing_required_answers_makes_no_file(vocab: vocabulary_module.Vocabulary) -> None:
     proposal = issue_form.to_case_study("### Title\n\nOnly a title", vocab, new_id="cs-0099")
     assert proposal.text is None
-    assert any("summary" in problem for problem in proposal.problems)
+    assert proposal.problems == [
+        "Summary: this question needs an answer.",
+        "Rung of the ladder reached: this question needs an answer.",
+        "Principles demonstrated: this question needs an answer.",
+    ]
 
 
 def test_the_script_writes_the_file_and_replies_in_markdown(tmp_path: Path) -> None:
@@ -339,6 +348,8 @@ def test_the_script_writes_the_file_and_replies_in_markdown(tmp_path: Path) -> N
             "--write",
             "--format",
             "markdown",
+            "--published",
+            "2026-05-01",
         ],
         env=env,
         capture_output=True,
@@ -347,10 +358,13 @@ def test_the_script_writes_the_file_and_replies_in_markdown(tmp_path: Path) -> N
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(
-        "Thank you. This proposal makes a valid case study, `example-town-peer-support-cafe.md`."
+        f"{issue_form.MARKER}\nThank you. This proposal makes a valid case study, "
+        "`example-town-peer-support-cafe.md` (cs-"
     )
     assert "- UK nation: 'Atlantis' is not one of the options." in result.stdout
-    assert (tmp_path / "example-town-peer-support-cafe.md").is_file()
+    assert "07700" not in result.stdout
+    written = (tmp_path / "example-town-peer-support-cafe.md").read_text(encoding="utf-8")
+    assert "\npublished: '2026-05-01'\n" in written
 
 
 def test_preview_checks_the_file_first(tmp_path: Path) -> None:

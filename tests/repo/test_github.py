@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from evidence_bank.core import issue_form, vocabulary
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, VOCABULARY
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 BIN = Path(sys.executable).parent
@@ -90,6 +91,28 @@ def test_workflow_policy(workflow: Path) -> None:
                 assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
             if "run" in step:
                 assert "${{" not in step["run"], f"{name}: expression inside run: {step['run']}"
+
+
+def test_the_proposal_workflow_matches_the_form_and_the_tool() -> None:
+    """It knows a proposal by the form's first and last questions (or the label), finds its
+    reply by the tool's marker, and asks for no more than it uses."""
+    text = (ROOT / ".github" / "workflows" / "case-study-proposal.yml").read_text("utf-8")
+    job = yaml.safe_load(text)["jobs"]["propose"]
+    questions = issue_form.form_fields(vocabulary.load(VOCABULARY))
+    assert f"startsWith(github.event.issue.body, '### {questions[0].label}')" in job["if"]
+    assert f"contains(github.event.issue.body, '### {questions[-1].label}')" in job["if"]
+    assert f"'{issue_form.LABEL}'" in job["if"]
+    assert f"--add-label {issue_form.LABEL}" in text
+    assert f'startswith("{issue_form.MARKER}")' in text
+    assert job["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+    }
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert any("./scripts/issue-to-pull-request" in run for run in runs)
+    assert "ISSUE_BODY" not in job.get("env", {})  # only the step that reads it has it
+    assert "github.event.issue.body" not in "".join(runs)
 
 
 def test_pre_commit_config_is_valid_and_local_only(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -50,21 +51,25 @@ def convert(argv: list[str] | None = None) -> int:
         default="text",
         help="markdown prints a reply to post on the issue",
     )
+    add_published_option(parser)
     args = parser.parse_args(argv)
-    if args.body_file:
-        body = args.body_file.read_text(encoding="utf-8")
-    elif "ISSUE_BODY" in os.environ:
-        body = os.environ["ISSUE_BODY"]
-    else:
-        body = sys.stdin.read()
+    try:
+        body = read_body(args.body_file)
+    except (OSError, UnicodeDecodeError) as error:
+        parser.error(f"cannot read the issue body: {error}")
     vocab = vocabulary.load(vocabulary.default_path())
     taken = {entry.stem for entry in args.dir.iterdir()} if args.dir.is_dir() else set()
     root = project_root()
     new_id = scaffold.next_free_id(args.dir, urls.reserved_ids(root))
-    proposal = issue_form.to_case_study(body, vocab, new_id=new_id, taken_slugs=taken)
+    proposal = issue_form.to_case_study(
+        body, vocab, new_id=new_id, taken_slugs=taken, published=args.published or today()
+    )
     target = args.dir / f"{proposal.slug}.md"
     if args.format == "markdown":
-        print(_reply(proposal, target))
+        outcome = (
+            issue_form.Outcome.CONVERTED if proposal.text else issue_form.Outcome.NOT_CONVERTED
+        )
+        print(issue_form.reply(proposal, outcome), end="")
     elif proposal.text is not None and not args.write:
         print(proposal.text, end="")
     for problem in proposal.problems if args.format == "text" else ():
@@ -78,17 +83,31 @@ def convert(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _reply(proposal: issue_form.Proposal, target: Path) -> str:
-    lines = []
-    if proposal.text is None:
-        lines.append("Thank you. We could not make a case study from this proposal yet:")
-    else:
-        lines.append(f"Thank you. This proposal makes a valid case study, `{target.name}`.")
-        if proposal.problems:
-            lines.append("")
-            lines.append("Some answers could not be used. Please edit the issue to fix them:")
-    lines += [f"- {problem}" for problem in proposal.problems]
-    return "\n".join(lines)
+def today() -> dt.date:
+    """The date a converted proposal is published on: today in UTC, so that it does not depend
+    on the machine's time zone. Tests pass `--published` instead."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def add_published_option(parser: argparse.ArgumentParser) -> None:
+    """`--published`: the case study's `published` date, by default `today()`."""
+    parser.add_argument(
+        "--published",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the case study's published date (default: today, in UTC)",
+    )
+
+
+def read_body(path: Path | None) -> str:
+    """The issue body: from `path`, else the ISSUE_BODY environment variable (how the workflow
+    passes it: never through the command line), else standard input."""
+    if path:
+        return path.read_text(encoding="utf-8")
+    if "ISSUE_BODY" in os.environ:
+        return os.environ["ISSUE_BODY"]
+    return sys.stdin.read()
 
 
 if __name__ == "__main__":

@@ -20,20 +20,25 @@ It returns a valid case-study file and, in plain words, every answer it could no
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from . import frontmatter, validate
+from . import fields as f
+from . import frontmatter, safety, validate
+from .catalog import RESERVED_SLUGS
 from .problems import Problem
 from .scaffold import slug_for
 from .vocabulary import Vocabulary
 
 NO_RESPONSE = "_No response_"
 LABEL = "case-study-proposal"
-"""The label the form gives new issues (the workflow that answers them looks for it)."""
+"""The label the form gives new issues. The workflow that answers them creates it, and knows a
+proposal by its headings too: the form adds a label only if it exists."""
 
 CHECKLIST_PROMPTS = ("Who and how many:", "What was done and how:", "Outcomes:")
 _CHECKLIST_KEYS = ("who", "what", "outcomes")
@@ -222,9 +227,10 @@ def form_fields(vocabulary: Vocabulary) -> list[FormField]:
 INTRODUCTION = (
     "Thank you for proposing a case study. You do not need to know git or markdown. Answer "
     'what your sources report and leave the rest empty: the case study will say "Not '
-    'reported in the source" rather than guess. A maintainer turns your answers into a '
-    "case-study file and replies here with anything that needs fixing. The 'Case study "
-    "format' page on the site explains every field.\n\nDo not include anyone's personal "
+    'reported in the source" rather than guess. Your answers become a case-study file in a '
+    "pull request for a maintainer to review, and a reply here lists anything that needs "
+    "fixing: edit the issue to fix it. The 'Case study format' page on the site explains "
+    "every field.\n\nDo not include anyone's personal "
     "contact details, health details or NHS number. Name people only if they have agreed."
 )
 
@@ -299,73 +305,329 @@ class Proposal:
     """The result of reading a submitted form."""
 
     slug: str
+    """The case-study file's name, without `.md`."""
+    id: str
+    """The permanent id the case study was given."""
+    title: str
+    """The title answered (empty if there was none)."""
     text: str | None
     """The case-study file, valid under the build's rules; None if the required answers
     could not make one."""
     problems: list[str]
-    """Every answer that could not be used, in plain words."""
+    """Every answer that could not be used, in plain words, named as the form names it. None
+    repeats personal data: a message names the kind of data found, never the value."""
+
+
+_REQUIRED = frozenset(fld.name for fld in f.CASE_STUDY_FIELDS if fld.required)
+_ORDER = {fld.name: index for index, fld in enumerate(f.CASE_STUDY_FIELDS)}
+_PART_NAMES = {
+    "title": "title",
+    "publisher": "publisher",
+    "year": "year",
+    "url": "web address",
+    "name": "name",
+    "role": "what they did",
+    **{
+        key: prompt.rstrip(":")
+        for prompt, key in zip(CHECKLIST_PROMPTS, _CHECKLIST_KEYS, strict=True)
+    },
+}
+"""How the form names the parts of an answer (`sources[2].url` is the web address)."""
 
 
 def to_case_study(
-    body: str, vocabulary: Vocabulary, *, new_id: str, taken_slugs: set[str] | None = None
+    body: str,
+    vocabulary: Vocabulary,
+    *,
+    new_id: str,
+    taken_slugs: set[str] | None = None,
+    published: dt.date | None = None,
 ) -> Proposal:
-    """Turn a submitted form's body into a valid case-study file and a list of problems."""
+    """Turn a submitted form's body into a valid case-study file and a list of problems.
+
+    An answer the build would refuse is left out, as narrowly as possible (the end of a period,
+    not the whole period; one line of a list, not the list), and the problem is named in the
+    form's words. `published`, when given, becomes the case study's `published` date.
+    """
+    questions = form_fields(vocabulary)
     answers = parse_body(body)
     problems: list[str] = []
     data: dict[str, Any] = {"id": new_id}
+    if published is not None:
+        data["published"] = published.isoformat()
     story = ""
-    for question in form_fields(vocabulary):
+    lines: dict[str, list[int]] = {}
+    reported: set[str] = set()  # questions whose answer the conversion already complained of
+    for question in questions:
         raw = answers.get(question.label)
-        if question.target == "confirm":
-            continue
-        if raw is None:
-            continue
         if question.target == "story":
-            story = raw
+            story = raw or ""
+        if question.target in ("confirm", "story") or raw is None:
             continue
-        value = _convert(question, raw, vocabulary, problems)
+        before = len(problems)
+        value = _convert(question, raw, vocabulary, problems, lines.setdefault(question.target, []))
+        if len(problems) > before:
+            reported.add(question.target)
         if value is not None:
             _put(data, question.target, value)
+    for question in questions:
+        if question.target in _REQUIRED and question.target not in {*data, *reported}:
+            problems.append(f"{question.label}: this question needs an answer.")
     base = slug = slug_for(str(data.get("title", "case-study")))
     number = 2
-    while taken_slugs and slug in taken_slugs:
+    taken_slugs = (taken_slugs or set()) | RESERVED_SLUGS  # the list pages' own addresses
+    while slug in taken_slugs:
         slug, number = f"{base}-{number}", number + 1
-    # Validate with the build's rules; drop an optional field that fails, and say so.
-    for _ in range(len(data) + 1):
+    namer = _Namer(questions, answers, lines)
+
+    def finish(text: str | None) -> Proposal:
+        unique = list(dict.fromkeys(redact(problem) for problem in problems))
+        return Proposal(slug, new_id, str(data.get("title", "")), text, unique)
+
+    # Validate with the build's rules; leave out an optional answer that fails, and say so.
+    for _ in range(_MAX_ROUNDS):
         text = _file(data, story)
         found = _check(text, slug, vocabulary)
         if not found:
-            return Proposal(slug, text, problems)
-        droppable = {p.field.split(".")[0].split("[")[0] for p in found} - {
-            "id",
-            "title",
-            "summary",
-            "rung",
-            "principles",
-            "body",
-            "file",
-            "front matter",
-        }
-        body_problems = [p for p in found if p.field == "body"]
-        if body_problems and not droppable:
-            problems += [f"The story: {p.found}; expected {p.expected}." for p in body_problems]
-            story = ""
-            continue
-        if not droppable:
-            problems += [f"{p.field}: {p.found}; expected {p.expected}." for p in found]
-            return Proposal(slug, None, problems)
-        for p in found:
-            top = p.field.split(".")[0].split("[")[0]
-            if top in droppable:
-                problems.append(
-                    f"Left out '{top}' because of {p.field}: {p.found}; expected {p.expected}."
-                )
-        for name in droppable:
-            data.pop(name, None)
-    return Proposal(slug, None, problems)  # pragma: no cover - each round drops a field
+            return finish(text)
+        paths = [_where(p.field) for p in found]
+        if any(not path or path[0] in _REQUIRED for path in paths):
+            # No file without these: say what to fix, and nothing is "left out".
+            for problem, path in zip(found, paths, strict=True):
+                if len(path) == 1 and path[0] in _REQUIRED and path[0] not in data:
+                    continue  # an unanswered question, already reported above
+                problems.append(namer.message(problem, path, left_out=False))
+            return finish(None)
+        targets = set()
+        for problem, path in zip(found, paths, strict=True):
+            problems.append(namer.message(problem, path, left_out=True))
+            if path == ("body",):
+                story = ""
+            else:
+                targets.add(_existing(data, path))
+        for target in sorted(targets - {()}, key=_sort_key, reverse=True):
+            _delete(data, target)
+    return finish(None)  # pragma: no cover - each round leaves out at least one answer
 
 
-def _convert(question: FormField, raw: str, vocabulary: Vocabulary, problems: list[str]) -> Any:
+_MAX_ROUNDS = 20
+"""Rounds of validation: each leaves out every answer its problems are in, and a problem in a
+field can only show once its parent is valid (a group, then its members), so a few suffice."""
+
+
+class _Namer:
+    """Names a problem's place as the form does, and words it without repeating personal data."""
+
+    def __init__(
+        self,
+        questions: list[FormField],
+        answers: dict[str, str | None],
+        lines: dict[str, list[int]],
+    ) -> None:
+        self.answers = answers
+        self.lines = lines
+        self.story = next(q for q in questions if q.target == "story")
+        self.questions = sorted(
+            (q for q in questions if q.target not in ("story", "confirm")),
+            key=lambda q: -len(q.target.split(".")),
+        )
+
+    def place(self, path: Where) -> tuple[str, FormField | None]:
+        """The form's words for a field path (`sources[2].url` -> "Sources, line 3 (web
+        address)"), and the question it belongs to."""
+        if path == ("body",):
+            return self.story.label, self.story
+        for question in self.questions:
+            target = tuple(question.target.split("."))
+            if path[: len(target)] != target:
+                continue
+            label, rest = question.label, path[len(target) :]
+            if rest and isinstance(rest[0], int):
+                numbers = self.lines.get(question.target, [])
+                index = rest[0]
+                label += f", line {numbers[index]}" if index < len(numbers) else ""
+                rest = rest[1:]
+            if rest and isinstance(rest[0], str):
+                label += f" ({_PART_NAMES.get(rest[0], rest[0])})"
+            return label, question
+        return "The case study", None
+
+    def message(self, problem: Problem, path: Where, *, left_out: bool) -> str:
+        label, question = self.place(path)
+        answer = self.answers.get(question.label) if question else None
+        ending = ", so this answer was left out." if left_out else "."
+        if problem.expected == safety.PERSONAL_DATA_EXPECTED:
+            kinds = _kinds(problem.found) or _kinds(answer or "") or ["personal data"]
+            return (
+                f"{label}: contains {_and(kinds)}, which cannot be published unless consent "
+                f"for personal data is recorded{ending} Please remove it from the issue too: "
+                "anyone can read it."
+            )
+        if answer and _kinds(answer):
+            # The problem's own words may quote part of the answer: say only what was expected.
+            return f"{label}: this answer could not be used; expected {problem.expected}{ending}"
+        text = f"{label}: {problem.found}; expected {problem.expected}"
+        if problem.hint:
+            text += f" ({problem.hint})"
+        return text + ending
+
+
+def redact(text: str) -> str:
+    """`text` with any personal data it holds replaced by the kind of data it is."""
+    findings = sorted(safety.find_personal_data(text), key=lambda x: -x.start)
+    for finding in findings:
+        start = text.find(finding.text, finding.start)
+        if start >= 0:
+            end = start + len(finding.text)
+            text = f"{text[:start]}[{finding.kind}, not repeated here]{text[end:]}"
+    return text
+
+
+def _kinds(text: str) -> list[str]:
+    return list(dict.fromkeys(finding.kind for finding in safety.find_personal_data(text)))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+Where = tuple[str | int, ...]
+"""A field's path in the front matter, such as ("sources", 1, "url")."""
+
+
+def _where(field: str) -> Where:
+    """The path a problem's field names (`sources[2].url` -> ("sources", 1, "url")); the
+    inverse of `frontmatter.field_name`. `front matter` and `file` give ()."""
+    if field in ("front matter", "file"):
+        return ()
+    return tuple(
+        int(number) - 1 if number else name
+        for name, number in re.findall(r"([^.\[\]]+)|\[([0-9]+)\]", field)
+    )
+
+
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return isinstance(part, str) and part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _existing(data: Any, path: Where) -> Where:
+    """The longest start of `path` that is in `data`: a missing required part (a checklist
+    answer's) is left out with the answer that lacks it."""
+    found: list[str | int] = []
+    for part in path:
+        if not _has(data, part):
+            break
+        data = data[part]
+        found.append(part)
+    return tuple(found)
+
+
+def _delete(data: dict[str, Any], path: Where) -> None:
+    """Delete the value at `path` (if it is still there), then any group it leaves empty."""
+    chain: list[Any] = [data]
+    for part in path[:-1]:
+        if not _has(chain[-1], part):
+            return
+        chain.append(chain[-1][part])
+    for node, part in zip(reversed(chain), reversed(path), strict=True):
+        if _has(node, part):
+            del node[part]
+        if node:
+            return
+
+
+def _sort_key(path: Where) -> tuple[tuple[int, int, str], ...]:
+    """Order paths so that deleting in reverse order never shifts a list item still to go."""
+    return tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path)
+
+
+MARKER = "<!-- evidence-bank-proposal -->"
+"""Starts every reply on a proposal, so that the workflow finds its own comment and edits it
+rather than adding another."""
+
+
+class Outcome(enum.Enum):
+    """What became of a proposal, which the reply on the issue tells its proposer."""
+
+    CONVERTED = "converted"
+    """A case-study file was made (by `./scripts/issue-to-case-study`, with no pull request)."""
+    OPENED = "opened"
+    """A file was made and pushed to a new branch, for a pull request."""
+    UPDATED = "updated"
+    """An edit of the issue replaced the file on the proposal's branch."""
+    UNCHANGED = "unchanged"
+    """The branch already holds this very file."""
+    NOT_CONVERTED = "not-converted"
+    """The answers cannot make a case study yet."""
+    TAKEN_OVER = "taken-over"
+    """A maintainer has committed to the branch: edits of the issue no longer change it."""
+    FAILED = "failed"
+    """Something went wrong on our side."""
+
+
+def reply(
+    proposal: Proposal | None, outcome: Outcome, *, branch: str = "", branch_kept: bool = False
+) -> str:
+    """The markdown reply on the issue, starting with `MARKER`. `branch_kept`: a branch from
+    an earlier version of the proposal is still there (the proposal now cannot be made)."""
+    name = f"`{proposal.slug}.md` ({proposal.id})" if proposal else ""
+    opening = {
+        Outcome.CONVERTED: f"Thank you. This proposal makes a valid case study, {name}.",
+        Outcome.OPENED: (
+            f"Thank you. This proposal makes a valid case study, {name}. It is now a pull "
+            f"request, from the branch `{branch}`, for a maintainer to review. If you edit "
+            "this issue, the pull request and this reply are updated."
+        ),
+        Outcome.UPDATED: (
+            f"Thank you. Your edit updated the case study, {name}, in the pull request from "
+            f"the branch `{branch}`."
+        ),
+        Outcome.UNCHANGED: (
+            f"The pull request from the branch `{branch}` already holds this version of the "
+            f"case study, {name}."
+        ),
+        Outcome.NOT_CONVERTED: (
+            "Thank you. We could not make a case study from this proposal yet. Please edit the "
+            "issue to fix the answers below; this reply will then be updated."
+            + (
+                f" Until then the pull request from the branch `{branch}` keeps the last "
+                "version that worked."
+                if branch_kept
+                else ""
+            )
+        ),
+        Outcome.TAKEN_OVER: (
+            f"A maintainer has changed the pull request's branch, `{branch}`, so edits of this "
+            "issue no longer update it. Please comment on the pull request instead."
+        ),
+        Outcome.FAILED: (
+            "Thank you. Something went wrong on our side while turning this proposal into a "
+            "pull request. A maintainer can see what in the workflow run; you need do nothing."
+        ),
+    }[outcome]
+    lines = [MARKER, opening]
+    problems = proposal.problems if proposal and outcome is not Outcome.FAILED else []
+    if problems:
+        lines.append("")
+        if outcome is not Outcome.NOT_CONVERTED:
+            lines.append("Some answers could not be used. Please edit the issue to fix them:")
+            lines.append("")
+        lines += [f"- {markdown_text(problem)}" for problem in problems]
+    return redact("\n".join(lines)) + "\n"
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as itself in GitHub markdown: no HTML, links, emphasis or headings."""
+    return re.sub(r"([\\`*_{}\[\]<>#|~&])", r"\\\1", text)
+
+
+def _convert(
+    question: FormField, raw: str, vocabulary: Vocabulary, problems: list[str], lines: list[int]
+) -> Any:
+    """The answer as the case study holds it; `lines` gets the line of the answer each item
+    of a list came from, so a problem can be placed as the proposer wrote it."""
     if question.type == "dropdown":
         assert question.vocabulary
         by_label = {t.label: t.slug for t in vocabulary.terms(question.vocabulary)}
@@ -379,7 +641,12 @@ def _convert(question: FormField, raw: str, vocabulary: Vocabulary, problems: li
         return slugs if question.multiple else (slugs[0] if slugs else None)
     target = question.target
     if target in ("organisations",) or target.startswith("group."):
-        return [line.strip(" -*\t") for line in raw.split("\n") if line.strip(" -*\t")] or None
+        items = []
+        for number, line in enumerate(raw.split("\n"), 1):
+            if line.strip(" -*\t"):
+                items.append(line.strip(" -*\t"))
+                lines.append(number)
+        return items or None
     if target.startswith("checklist."):
         answer: dict[str, str] = {}
         current = "what"
@@ -414,12 +681,14 @@ def _convert(question: FormField, raw: str, vocabulary: Vocabulary, problems: li
                 problems.append(f"Sources, line {number}: no title, so the line was left out.")
                 continue
             sources.append(source)
+            lines.append(number)
         return sources or None
     if target == "contributors":
         people = []
-        for line in raw.split("\n"):
+        for number, line in enumerate(raw.split("\n"), 1):
             parts = [part.strip() for part in line.strip(" -*\t").split("|")]
             if parts[0]:
+                lines.append(number)
                 people.append(
                     {
                         "name": parts[0],
@@ -438,7 +707,8 @@ def _put(data: dict[str, Any], target: str, value: Any) -> None:
 
 
 def _file(data: dict[str, Any], story: str) -> str:
-    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=88)
+    ordered = dict(sorted(data.items(), key=lambda item: _ORDER.get(item[0], len(_ORDER))))
+    front = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=88)
     return f"---\n{front}---\n\n{story.strip()}\n"
 
 

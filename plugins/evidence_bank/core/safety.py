@@ -264,6 +264,14 @@ def find_personal_data(text: str) -> Iterator[Finding]:
             yield Finding("a full postcode", match.group(0), match.start())
 
 
+PERSONAL_DATA_EXPECTED = (
+    "no personal data: remove it, or record the person's consent in 'consent' "
+    "(an organisation's role address such as enquiries@ is fine)"
+)
+"""What a personal-data problem expects: it marks those problems, so a reply can name the kind
+of data found without repeating it (the issue route does)."""
+
+
 def check_personal_data(
     texts: list[tuple[Where, str]], path: str, locate: Callable[[Where], tuple[str, int]]
 ) -> list[Problem]:
@@ -288,8 +296,7 @@ def check_personal_data(
                 line,
                 field,
                 f"{finding.kind} ({finding.text!r})",
-                "no personal data: remove it, or record the person's consent in 'consent' "
-                "(an organisation's role address such as enquiries@ is fine)",
+                PERSONAL_DATA_EXPECTED,
             )
         )
     return sorted(problems)
