@@ -712,6 +712,22 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int, str, str]] = [
         "front matter",
         "control character (U+0001)",
     ),
+    (
+        "a line break YAML sees and editors do not",
+        {"a.md": case_study("place: Bol\u2028ton\nnation: england\n")},
+        "a.md",
+        7,
+        "front matter",
+        "U+2028 LINE SEPARATOR",
+    ),
+    (
+        "next-line character in a key",
+        {"a.md": case_study("summary2\x85: x\n")},
+        "a.md",
+        7,
+        "front matter",
+        "U+0085 NEXT LINE",
+    ),
 ]
 
 

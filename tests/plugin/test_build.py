@@ -32,16 +32,21 @@ class _Injected(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.found: list[str] = []
-        self.in_script = False
+        self.in_script = self.in_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.in_script = tag == "script"
+        # Structured data carries the hostile text as JSON, which is safe while no "<" in it
+        # could close the element.
+        self.in_data = ("type", "application/ld+json") in attrs
         if tag == "img" and ("src", "x") in attrs:
             self.found.append("img")
         self.found += [name for name, _ in attrs if name.startswith("on")]
 
     def handle_data(self, data: str) -> None:
-        if self.in_script and "alert(" in data:
+        if self.in_script and self.in_data and "<" in data:
+            self.found.append("script (structured data)")
+        elif self.in_script and not self.in_data and "alert(" in data:
             self.found.append("script")
 
 

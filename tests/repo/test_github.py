@@ -108,8 +108,19 @@ def test_the_proposal_workflow_matches_the_form_and_the_tool() -> None:
         "contents": "write",
         "pull-requests": "write",
         "issues": "write",
+        "actions": "write",
     }
     runs = [step["run"] for step in job["steps"] if "run" in step]
+    # The pull request's checks are started on the proposal's branch (GitHub starts none for
+    # a pull request opened with a workflow's token), and that workflow accepts the dispatch.
+    assert any(
+        'gh workflow run pull-request.yml --repo "$GITHUB_REPOSITORY" --ref "$branch"' in run
+        for run in runs
+    )
+    checks = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
+    assert "workflow_dispatch" in checks[True]  # YAML 1.1 reads the key `on` as true
+    # Every file a step reads was written by the tool into the same folder.
+    assert "$OUT" not in text
     assert any("./scripts/issue-to-pull-request" in run for run in runs)
     assert "ISSUE_BODY" not in job.get("env", {})  # only the step that reads it has it
     assert "github.event.issue.body" not in "".join(runs)

@@ -90,6 +90,14 @@ def field_name(path: Path) -> str:
     return text or "front matter"
 
 
+OTHER_LINE_BREAKS = {
+    "\x85": "U+0085 NEXT LINE",
+    "\u2028": "U+2028 LINE SEPARATOR",
+    "\u2029": "U+2029 PARAGRAPH SEPARATOR",
+}
+"""Characters YAML reads as the end of a line, besides the newline itself."""
+
+
 def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
     """Parse one case-study file's bytes; return the front matter or every problem found."""
 
@@ -153,6 +161,16 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
             "no closing '---' line",
             "a line of exactly '---' after the last field and before the story",
         )
+    for number, written in enumerate(lines[1:close], 2):
+        # YAML ends a line at these too, so every line number after one would be wrong.
+        breaks = [char for char in written if char in OTHER_LINE_BREAKS]
+        if breaks:
+            return problem(
+                number,
+                "front matter",
+                f"a line break character that editors do not show ({OTHER_LINE_BREAKS[breaks[0]]})",
+                "ordinary text on each line (retype the line, or paste it as plain text)",
+            )
     source = "\n".join(lines[1:close]) + "\n"
     if len(source.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         return problem(
