@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pty
+import select
 import signal
 import subprocess
 import time
@@ -188,6 +189,9 @@ def _terminal(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
         stdout=terminal,
         stderr=terminal,
         start_new_session=True,
+        # Ctrl-C as a terminal delivers it: a program started from a background job (CI) would
+        # otherwise inherit an ignored SIGINT, and Python leaves an ignored SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     os.close(terminal)
     return process, controller
@@ -197,11 +201,18 @@ def _until(controller: int, words: bytes, seconds: float = 60) -> bytes:
     said = b""
     deadline = time.monotonic() + seconds
     while words not in said:
-        assert time.monotonic() < deadline, said
+        left = deadline - time.monotonic()
+        assert left > 0, said
+        ready, _, _ = select.select([controller], [], [], left)  # never wait past the deadline
+        if not ready:
+            continue
         try:
-            said += os.read(controller, 4096)
+            chunk = os.read(controller, 4096)
         except OSError:  # the other end closed
             break
+        if not chunk:
+            break
+        said += chunk
     return said
 
 
