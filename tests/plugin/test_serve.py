@@ -180,11 +180,11 @@ def test_a_draft_kept_anywhere_shows_each_save_and_each_mistake(tmp_path: Path) 
         started = time.monotonic()
         saved = draft.with_name(".draft.md.tmp")
         saved.write_text(
-            MINIMAL.replace("cs-0100", "cs-0200").replace("A minimal case study", "Renamed"),
+            MINIMAL.replace("cs-0100", "cs-0200").replace("A minimal case study", "Renamed draft"),
             encoding="utf-8",
         )
         os.replace(saved, draft)
-        _wait_for(url, "Renamed", 5)
+        _wait_for(url, "Renamed draft", 5)
         seconds["renamed over"] = time.monotonic() - started
 
         time.sleep(0.5)

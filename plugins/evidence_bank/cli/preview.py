@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             if entry.name != path.name:
                 (folder / entry.name).symlink_to(entry)
         (folder / path.name).symlink_to(path)
-        config = variant.write_variant(root, folder, work / "mkdocs.yml")
+        config = variant.write_variant(root, folder, work / "mkdocs.yml", follow_links=True)
     command = serve_command(config, args.dev_addr)
     os.execvp(command[0], command)
 

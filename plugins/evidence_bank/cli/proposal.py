@@ -41,7 +41,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core import issue_form, scaffold, vocabulary
+from ..core import catalog, issue_form, scaffold, vocabulary
 from . import project_root, urls
 from .issue_form import add_published_option, read_body, today
 
@@ -53,7 +53,6 @@ BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 _FETCHED = "refs/evidence-bank-proposals/"
 """Where the remote's proposal branches are fetched to, apart from anyone's own branches."""
-_ID_LINE = re.compile(r"(?m)^id:[ \t]*[\"']?(cs-[0-9]+)")
 
 
 class ProposalError(Exception):
@@ -133,7 +132,7 @@ def fetch_proposals(git: Git, remote: str) -> list[Branch]:
         # Read from the branch's files, not from the commit: right after a maintainer's commits.
         names = git("ls-tree", "--name-only", commit, "case_studies/").splitlines()
         found = git("grep", "-h", "-E", "^id:", commit, "--", "case_studies/", none_found_ok=True)
-        ids = _ID_LINE.findall(found)
+        ids = [found_id.decode() for found_id in catalog.ID_LINE.findall(found.encode())]
         branches.append(
             Branch(
                 ref.removeprefix("refs/heads/"),

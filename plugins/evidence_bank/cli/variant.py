@@ -16,7 +16,12 @@ from . import project_root, site_settings
 
 
 def write_variant(
-    root: Path, case_studies: Path, target: Path, *, allow_synthetic: bool = False
+    root: Path,
+    case_studies: Path,
+    target: Path,
+    *,
+    allow_synthetic: bool = False,
+    follow_links: bool = False,
 ) -> Path:
     """Write `target`: the site's mkdocs.yml with the bank reading `case_studies`.
 
@@ -37,6 +42,8 @@ def write_variant(
                     options[key] = str((root / options[key]).resolve())
             if allow_synthetic:
                 options["allow_synthetic"] = True
+            if follow_links:
+                options["follow_links"] = True
             plugins.append({"evidence-bank": options})
         else:
             plugins.append(entry)

@@ -20,6 +20,7 @@ from . import frontmatter
 from .fields import valid_file_name
 from .model import CaseStudy
 from .problems import Problem, ProblemsError
+from .text import visible
 from .validate import validate
 from .vocabulary import Vocabulary
 
@@ -63,13 +64,15 @@ def load(
     allow_synthetic: bool = False,
     cache: ReadCache | None = None,
     forking: bool = False,
+    follow_links: bool = False,
 ) -> Catalog:
     """Read, validate and index every file in `directory`; raise `ProblemsError` on any problem.
 
     `root` is the folder paths in messages are relative to (the project root). With a `cache`
     (kept by the caller between loads, as a live preview does), a file whose size and
     modification time have not changed since the last load is not read again. `forking`: see
-    `read_all`.
+    `read_all`. `follow_links`: read files that are symbolic links (a preview's folder of
+    links); otherwise each is refused unread (`link_problems`).
     """
     base = root or directory.parent
     problems: list[Problem] = []
@@ -87,6 +90,9 @@ def load(
             ]
         )
     entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    if not follow_links:
+        problems += link_problems(entries, base)
+        entries = [entry for entry in entries if not entry.is_symlink()]
     if cache is None:
         jobs = [(entry, _shown(entry, base)) for entry in entries]
         results = read_all(jobs, vocabulary, allow_synthetic=allow_synthetic, forking=forking)
@@ -162,10 +168,13 @@ def check_files(
     scan of their `id:` lines rather than a full parse, so checking one file stays fast.
     Returns how many files were checked and every problem.
     """
-    problems: list[Problem] = []
+    paths = list(paths)
+    problems: list[Problem] = link_problems(paths, root)
     studies: list[CaseStudy] = []
     checked = {p.resolve() for p in paths}
     for path in paths:
+        if path.is_symlink():
+            continue
         result = read_one(path, _shown(path, root), vocabulary, allow_synthetic=allow_synthetic)
         if isinstance(result, list):
             problems.extend(result)
@@ -190,7 +199,9 @@ def check_files(
     return len(checked), sorted(problems)
 
 
-_ID_LINE = re.compile(rb"(?m)^id:[ \t]*[\"']?(cs-[0-9]+)")
+ID_LINE = re.compile(rb"(?m)^id:[ \t]*[\"']?(cs-[0-9]{4,6})(?![0-9])")
+"""An `id:` line, read without parsing; an id of more digits than any valid one is not an id
+(and could not be read as a number: Python refuses integers of over 4,300 digits)."""
 MAX_ID_SCAN = 64 * 1024
 
 
@@ -199,9 +210,9 @@ def scan_ids(directory: Path) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
     if directory.is_dir():
         for entry in sorted(directory.iterdir()):
-            if entry.is_file():
+            if entry.is_file() and not entry.is_symlink():
                 found += [
-                    (m.decode(), entry) for m in _ID_LINE.findall(entry.read_bytes()[:MAX_ID_SCAN])
+                    (m.decode(), entry) for m in ID_LINE.findall(entry.read_bytes()[:MAX_ID_SCAN])
                 ]
     return found
 
@@ -307,8 +318,9 @@ def check_folder(
                 _shown(directory, root), 1, "folder", "no case-studies folder", "an existing folder"
             )
         ]
-    jobs = [(entry, _shown(entry, root)) for entry in sorted(directory.iterdir())]
-    problems: list[Problem] = []
+    entries = sorted(directory.iterdir())
+    problems: list[Problem] = link_problems(entries, root)
+    jobs = [(entry, _shown(entry, root)) for entry in entries if not entry.is_symlink()]
     claims: list[Claim] = []
     read = read_all(
         jobs, vocabulary, allow_synthetic=allow_synthetic, claims_only=True, forking=forking
@@ -320,6 +332,22 @@ def check_folder(
             claims.append(result)
     problems.extend(_collisions(claims))
     return len(jobs), sorted(problems)
+
+
+def link_problems(entries: Iterable[Path], root: Path) -> list[Problem]:
+    """A problem for each entry that is a symbolic link. Its target is never read or shown: it
+    could be any file on the machine, and the message may land in a public annotation."""
+    return [
+        Problem(
+            _shown(entry, root),
+            1,
+            "file",
+            "a link to another file (a symbolic link)",
+            "the case study itself, saved as an ordinary file in the case-studies folder",
+        )
+        for entry in entries
+        if entry.is_symlink()
+    ]
 
 
 def read_one(
@@ -353,10 +381,24 @@ def read_one(
                 "a readable file",
             )
         ]
-    front = frontmatter.read(data, shown)
-    if isinstance(front, list):
-        return front
-    study = validate(front, shown, slug, vocabulary)
+    try:
+        front = frontmatter.read(data, shown)
+        if isinstance(front, list):
+            return front
+        study = validate(front, shown, slug, vocabulary)
+    except Exception as error:
+        # Every check is meant to return problems, never to raise; if one raises all the same,
+        # the contributor is told which file, and no traceback reaches them.
+        return [
+            Problem(
+                shown,
+                1,
+                "file",
+                f"something the checks could not handle ({type(error).__name__}: "
+                f"{visible(str(error))[:200]})",
+                "a file the checks can read; please report this message to the maintainers",
+            )
+        ]
     if isinstance(study, list):
         return study
     if study.synthetic and not allow_synthetic:

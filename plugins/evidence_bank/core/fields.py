@@ -33,6 +33,10 @@ class Text(Kind):
     single_line: bool = False
     """Titles and names: no line breaks and no markup characters (`<`, `>`)."""
 
+    min_words: int = 0
+    """Words (with at least one letter) the text needs to say anything: a required text that
+    is a number or a single letter says nothing."""
+
     def describe(self) -> str:
         what = "a short line of plain text" if self.single_line else "plain text"
         return f"{what} (up to {self.max_length:,} characters)"
@@ -43,8 +47,12 @@ class Pattern(Kind):
     """Text that must match a pattern, such as the permanent id."""
 
     regex: str
+    """The whole value must match it (`re.fullmatch`: a trailing line break never passes)."""
     example: str
     explanation: str
+    max_length: int = 100
+    """Checked before the pattern: identifiers become folder and file names, and a file
+    system refuses long ones."""
 
     def describe(self) -> str:
         return f"{self.explanation}, for example {self.example}"
@@ -158,10 +166,11 @@ def _text(
     max_length: int = 4000,
     required: bool = False,
     single_line: bool = False,
+    min_words: int = 0,
 ) -> Field:
     return Field(
         name,
-        Text(max_length=max_length, single_line=single_line),
+        Text(max_length=max_length, single_line=single_line, min_words=min_words),
         description,
         required=required,
         example=example,
@@ -169,15 +178,21 @@ def _text(
 
 
 ID = Pattern(
-    regex=r"^cs-[0-9]{4,}$",
+    regex=r"cs-(?:[0-9]{4}|[1-9][0-9]{4,5})",
     example="cs-0042",
-    explanation="'cs-' followed by at least four digits",
+    explanation="'cs-' followed by four digits (or up to six, without leading zeros)",
+    max_length=9,
 )
+"""Ids have one spelling each: `cs-00001` is refused, so it can never stand beside `cs-0001`."""
+
+SLUG_MAX = 80
+"""The longest file name (without .md) or alias: a web address people type and cite."""
 
 SLUG = Pattern(
-    regex=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    regex=r"[a-z0-9]+(?:-[a-z0-9]+)*",
     example="daisy-hill-pathfinder",
     explanation="lower-case words and digits joined by '-' (a former file name without .md)",
+    max_length=SLUG_MAX,
 )
 
 SOURCE = Record(
@@ -257,6 +272,7 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
         required=True,
         single_line=True,
         max_length=150,
+        min_words=2,
         example="Daisy Hill Hospital Pathfinder",
     ),
     _text(
@@ -264,6 +280,7 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
         "One to three plain-English sentences: what happened and why it matters.",
         required=True,
         max_length=600,
+        min_words=4,
     ),
     Field(
         "rung",
@@ -443,9 +460,10 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
 )
 """Every top-level field of a case study, in the order pages and exports show them."""
 
-_SLUG_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+_SLUG_FILE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.md")
 
 
 def valid_file_name(name: str) -> bool:
-    """Case-study file names are their permanent URL slug: lower-case words joined by '-'."""
-    return bool(_SLUG_FILE.match(name))
+    """Case-study file names are their permanent URL slug: lower-case words joined by '-', as
+    the SLUG rule says, with `.md`."""
+    return len(name) <= SLUG_MAX + 3 and _SLUG_FILE.fullmatch(name) is not None

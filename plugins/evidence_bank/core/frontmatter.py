@@ -19,6 +19,7 @@ number of minutes and `2017-02-30` is checked against the calendar rather than c
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NoReturn, TypeAlias
@@ -31,6 +32,7 @@ from yaml import CSafeLoader as _Loader
 from yaml._yaml import CParser as _CParser
 
 from .problems import Problem
+from .text import visible
 
 MAX_FILE_BYTES = 1024 * 1024
 """A case-study file larger than this is refused (a real one is well under 100 KB)."""
@@ -86,7 +88,8 @@ def field_name(path: Path) -> str:
         if isinstance(part, int):
             text += f"[{part + 1}]"
         else:
-            text += f".{part}" if text else part
+            shown = visible(part)
+            text += f".{shown}" if text else shown
     return text or "front matter"
 
 
@@ -96,6 +99,17 @@ OTHER_LINE_BREAKS = {
     "\u2029": "U+2029 PARAGRAPH SEPARATOR",
 }
 """Characters YAML reads as the end of a line, besides the newline itself."""
+
+_ODD_SPACE_AFTER_KEY = re.compile(
+    r"[ \t]*(?:-[ \t]+)?([^\s:#'\"\[\]{},&*!|>%@`-][^:#\n]{0,60}?)"
+    r":([\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff])"
+)
+"""A key followed by a colon and a space YAML does not count as one (a no-break space, as
+word processors and some keyboards type)."""
+
+
+def _space_name(space: str) -> str:
+    return f"a {unicodedata.name(space, 'special space').lower()} (U+{ord(space):04X})"
 
 
 def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
@@ -162,6 +176,17 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
             "a line of exactly '---' after the last field and before the story",
         )
     for number, written in enumerate(lines[1:close], 2):
+        odd_space = _ODD_SPACE_AFTER_KEY.match(written)
+        if odd_space:
+            # YAML reads `title:<no-break space>x` as text, not as a field, and reports it
+            # lines later; say so on the line itself.
+            key, space = odd_space.group(1).strip(), odd_space.group(2)
+            return problem(
+                number,
+                visible(key),
+                f"{_space_name(space)} after '{visible(key)}:'",
+                "an ordinary space after the colon (retype the space)",
+            )
         # YAML ends a line at these too, so every line number after one would be wrong.
         breaks = [char for char in written if char in OTHER_LINE_BREAKS]
         if breaks:

@@ -33,7 +33,7 @@ def next_free_id(directory: Path, reserved: Iterable[str] = ()) -> str:
     file.
     """
     numbers = used_ids(directory)
-    numbers.update(int(r.split("-", 1)[1]) for r in reserved if re.fullmatch(r"cs-[0-9]+", r))
+    numbers.update(int(r.split("-", 1)[1]) for r in reserved if re.fullmatch(f.ID.regex, r))
     return f"cs-{max(numbers, default=0) + 1:04d}"
 
 

@@ -24,6 +24,7 @@ from .model import (
     Source,
 )
 from .problems import Problem
+from .text import describe, first_hidden, visible
 from .vocabulary import TERM_LISTS, Vocabulary, suggest
 
 MARKUP = re.compile(r"[<>]")
@@ -123,7 +124,13 @@ class _Checker:
         if isinstance(kind, f.Choice):
             return self.choice(value, kind.vocabulary, where)
         if isinstance(kind, f.Pattern):
-            if not re.match(kind.regex, value):
+            if len(value) > kind.max_length:
+                return self.report(
+                    where,
+                    f"{len(value):,} characters",
+                    f"{kind.describe()}; at most {kind.max_length}",
+                )
+            if re.fullmatch(kind.regex, value) is None:
                 return self.report(where, f"{_quote(value)}", kind.describe())
             return value
         if isinstance(kind, f.Date):
@@ -152,7 +159,7 @@ class _Checker:
                 hint = suggest(key, list(known))
                 self.report(
                     (*where, key),
-                    f"an unknown field '{key}'",
+                    f"an unknown field '{visible(key)}'",
                     "one of: " + ", ".join(known),
                     f"did you mean '{hint}'?" if hint else "",
                 )
@@ -263,6 +270,20 @@ class _Checker:
                 f"an invisible control character (U+{ord(control[0]):04X})",
                 "plain text (retype the value)",
             )
+        unseen = first_hidden(value)
+        if unseen is not None:
+            return self.report(
+                where,
+                f"an invisible character ({describe(unseen)}) in {_quote(value)}",
+                "text without invisible or direction-changing characters (retype the value, "
+                "or paste it as plain text)",
+            )
+        if kind.min_words and _words(value) < kind.min_words:
+            return self.report(
+                where,
+                f"{_quote(value)}, which says too little",
+                f"{kind.describe()} of at least {kind.min_words} words",
+            )
         if kind.single_line and "\n" in value:
             return self.report(where, "text over several lines", "one line of text")
         if kind.single_line and MARKUP.search(value):
@@ -342,6 +363,11 @@ class _Checker:
                 f"{reviewed}, before it was published ({published})",
                 "a review date on or after the 'published' date",
             )
+
+
+def _words(text: str) -> int:
+    """Words with at least one letter: '0', '-' and 'A1' count for nothing, 'A1 road' for one."""
+    return sum(1 for word in text.split() if any(char.isalpha() for char in word) and len(word) > 1)
 
 
 def _describe(value: Value) -> str:

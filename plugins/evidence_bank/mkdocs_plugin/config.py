@@ -25,6 +25,10 @@ class EvidenceBankConfig(base.Config):  # type: ignore[no-untyped-call]
     """Accept case studies marked `synthetic: true`. Only for tests and benchmarks: the
     published site refuses them."""
 
+    follow_links = c.Type(bool, default=False)
+    """Read case-study files that are symbolic links. Only for `./scripts/preview` of a draft
+    kept elsewhere, whose folder links to it: the published site refuses links unread."""
+
     search_index = c.Type(bool, default=True)
     """Index the built site with Pagefind after `mkdocs build`, for the search page. `mkdocs
     serve` skips it (it would slow every rebuild) unless `search_index_in_serve` is true."""

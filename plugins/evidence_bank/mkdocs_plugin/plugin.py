@@ -163,6 +163,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 allow_synthetic=self.config.allow_synthetic,
                 cache=self.reads if self.command == "serve" else None,
                 forking=self._may_fork(),
+                follow_links=self.config.follow_links,
             )
         except ProblemsError as error:
             raise PluginError(str(error)) from None
