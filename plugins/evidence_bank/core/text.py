@@ -31,6 +31,23 @@ def _ascii_control(text: str) -> bool:
     return any((ord(char) < 32 and char not in "\n\t") or ord(char) == 127 for char in text)
 
 
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Embeddings, overrides and isolates: they reorder what a reader sees ("Trojan source"). A
+story may hold the joiners and marks that some languages need, but not these."""
+
+
+def direction_controls(text: str) -> list[tuple[int, str]]:
+    """(line within `text`, character) of every direction control, first on each line."""
+    if text.isascii():
+        return []
+    found = []
+    for number, line in enumerate(text.split("\n")):
+        char = next((char for char in line if char in DIRECTION_CONTROLS), None)
+        if char is not None:
+            found.append((number, char))
+    return found
+
+
 def describe(char: str) -> str:
     """`U+202E RIGHT-TO-LEFT OVERRIDE`."""
     name = unicodedata.name(char, "")

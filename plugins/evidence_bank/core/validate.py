@@ -24,7 +24,7 @@ from .model import (
     Source,
 )
 from .problems import Problem
-from .text import describe, first_hidden, visible
+from .text import describe, direction_controls, first_hidden, visible
 from .vocabulary import TERM_LISTS, Vocabulary, suggest
 
 MARKUP = re.compile(r"[<>]")
@@ -47,6 +47,16 @@ def validate(
         checker.cross_checks(clean)
     problems = checker.problems
     problems += safety.check_body(front.body, front.body_line, path)
+    problems += [
+        Problem(
+            path,
+            front.body_line + offset,
+            "body",
+            f"a character that changes the direction of the text ({describe(char)})",
+            "the story as it should read, without direction controls (retype the line)",
+        )
+        for offset, char in direction_controls(front.body)
+    ]
     consent = front.data.get("consent")
     status = consent.get("status") if isinstance(consent, dict) else None
     status = status if isinstance(status, str) else None
