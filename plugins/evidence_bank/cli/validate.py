@@ -56,7 +56,13 @@ def main(argv: list[str] | None = None) -> int:
             _shown(args.vocabulary, root) if args.vocabulary else None,
         )
         if args.paths:
-            missing = [p for p in args.paths if not p.is_file()]
+            folders = [p for p in args.paths if p.is_dir()]
+            if folders:
+                parser.error(
+                    f"{folders[0]} is a folder: give the files in it, or --dir {folders[0]} "
+                    "to check every file in it"
+                )
+            missing = [p for p in args.paths if not p.is_file() and not p.is_symlink()]
             if missing:
                 parser.error(f"no such file: {', '.join(map(str, missing))}")
             checked, problems = catalog.check_files(
