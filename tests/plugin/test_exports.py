@@ -388,3 +388,51 @@ def test_the_bank_is_named_as_its_site_is(tmp_path: Path) -> None:
     for output in site.rglob("*"):
         if output.is_file() and output.suffix in (".html", ".xml", ".json", ".bib", ".ris"):
             assert "Co-production Evidence Bank" not in output.read_text("utf-8"), output
+
+
+def test_a_withdrawn_case_study_leaves_no_words_of_its_own(tmp_path: Path) -> None:
+    """Its title, summary and story (each carrying a word found nowhere else) are in no file
+    of the built site, gzipped ones (Pagefind's index, the sitemap) read unzipped; its
+    addresses answer with its id alone, and its citation files cite the notice."""
+    import gzip
+
+    from tests.helpers import build, case_study, make_project
+
+    mark = "Quillwort"
+    withdrawn = case_study(
+        "aliases: [former-name]\nwithdrawn:\n  date: 2027-03-01\n  reason: The scheme asked us.\n",
+        body=f"## {mark} heading\n\nThe {mark} story.\n",
+    ).replace("id: cs-0100", "id: cs-0102")
+    withdrawn = withdrawn.replace("A minimal case study", f"The {mark} scheme")
+    withdrawn = withdrawn.replace("Only the required fields.", f"What {mark} did.")
+    assert withdrawn.count(mark) == 4
+    site = build(make_project(tmp_path, {"gone.md": withdrawn, "minimal.md": MINIMAL}))
+
+    files = [path for path in site.rglob("*") if path.is_file()]
+    assert any(path.parent.name == "pagefind" for path in files)  # the index was built
+    found = []
+    for path in files:
+        data = path.read_bytes()
+        if data.startswith(b"\x1f\x8b"):
+            data = gzip.decompress(data)
+        if mark.lower().encode() in data.lower():
+            found.append(path.relative_to(site).as_posix())
+    assert found == []
+
+    notice = (site / "case-studies/gone/index.html").read_text("utf-8")
+    assert "<title>Withdrawn case study cs-0102 - Test bank</title>" in notice
+    assert '<meta name="description" content="This case study was withdrawn on 2027-03-01.">' in (
+        notice
+    )
+    assert "The scheme asked us." in notice and "application/ld+json" not in notice
+    for redirect in ("id/cs-0102", "case-studies/former-name"):
+        assert "Withdrawn case study cs-0102" in (site / redirect / "index.html").read_text()
+    for name in ("gone", "former-name"):
+        base = site / "case-studies" / name
+        fields = _bibtex_fields((base / "cite.bib").read_text("utf-8"))
+        assert fields["title"] == "{Withdrawn case study cs-0102}"
+        assert fields["note"] == "Withdrawn on 2027-03-01"
+        (record,) = rispy.loads((base / "cite.ris").read_text("utf-8"))
+        assert record["title"] == "Withdrawn case study cs-0102" and "abstract" not in record
+        (item,) = json.loads((base / "cite.json").read_text("utf-8"))
+        assert item["title"] == "Withdrawn case study cs-0102" and "abstract" not in item

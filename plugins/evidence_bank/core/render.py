@@ -262,10 +262,12 @@ class Renderer:
         for study in catalog.case_studies:
             yield self.case_study(study)
         for study in catalog.withdrawn:
+            # None of the case study's own words: it names the id alone (README: Content
+            # safety). Search (Pagefind) reads case-study pages only.
             yield self.render(
                 f"case-studies/{study.slug}.md",
                 "withdrawn.md",
-                title=f"Withdrawn: {study.title}",
+                title=export.withdrawn_title(study),
                 description=f"This case study was withdrawn on {study.withdrawn_date}.",
                 study=study,
                 meta={"search": {"exclude": True}},
@@ -454,7 +456,8 @@ class Renderer:
         target = f"case-studies/{study.slug}.md"
         sources = [f"id/{study.id}/index.html"]
         sources += [f"case-studies/{alias}/index.html" for alias in study.aliases]
-        return [(source, self.redirect_page(source, target, study.title)) for source in sources]
+        title = export.withdrawn_title(study) if study.withdrawn else study.title
+        return [(source, self.redirect_page(source, target, title)) for source in sources]
 
     def redirect_page(self, source: str, target_src: str, title: str) -> str:
         here = source.rsplit("/", 1)[0] + "/"
