@@ -30,7 +30,7 @@ from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.model import CaseStudy
 from ..core.problems import ProblemsError
-from ..core.render import ANY_ID, BLOCKS, TEMPLATES, Renderer, restore_html
+from ..core.render import ANY_ID, BLOCKS, TEMPLATES, THEME_IDS, Renderer, restore_html
 from ..core.search import SEARCH_INDEXES
 from ..core.site import MISSING_SITE_URL, Site, placeholder_reason
 from . import THEME
@@ -369,9 +369,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         items += [AnchorLink(title, anchor, 2) for anchor, title in made.shell.sections]
         page.toc = TableOfContents(items)
         if page.present_anchor_ids is not None:
-            page.present_anchor_ids = {
-                made.renamed.get(anchor, anchor) for anchor in page.present_anchor_ids
-            } | made.shell.ids
+            page.present_anchor_ids = (
+                {made.renamed.get(anchor, anchor) for anchor in page.present_anchor_ids}
+                | made.shell.ids
+                | THEME_IDS
+            )
         return made.html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
