@@ -137,6 +137,48 @@ def test_feeds_stay_valid_with_control_characters(bank: catalog.Catalog) -> None
     assert parsed.entries[0].title == "Bell & <tag> [31m"
 
 
+def _latex_text(value: str) -> str:
+    """A BibTeX value as the text it stands for: decoded as LaTeX by pylatexenc (the decoder
+    bibtexparser's own middleware uses), with three standard LaTeX commands its table lacks or
+    reads otherwise (it gives U+02C6 for a circumflex)."""
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "standard-latex",
+        prepend=True,
+        macros=[
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+            MacroTextSpec("textasciicircum", "^"),
+        ],
+    )
+    decoder = LatexNodes2Text(latex_context=context, strict_latex_spaces=True)
+    return str(decoder.latex_to_text(value))
+
+
+def _bibtex_fields(text: str) -> dict[str, str]:
+    """The one entry in `text`, read by bibtexparser (v2) and by pybtex in strict mode, which
+    must agree: its fields as bibtexparser gives them, and its key as `key`."""
+    import pybtex.errors
+    from pybtex.database import parse_string
+
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, library.failed_blocks[0].error
+    assert len(library.blocks) == len(library.entries) == 1, library.blocks
+    entry = library.entries[0]
+    assert entry.entry_type == "misc"
+    pybtex.errors.set_strict_mode(True)  # a problem is an exception, not a warning
+    strict = parse_string(text, "bibtex")
+    assert list(strict.entries) == [entry.key]
+    fields = {field.key: field.value for field in entry.fields}
+    assert dict(strict.entries[entry.key].fields) == {
+        name: value for name, value in fields.items() if name != "author"
+    }
+    assert len(strict.entries[entry.key].persons["author"]) == 1  # one corporate author
+    return {"key": entry.key, **fields}
+
+
 def test_citations_read_back(site: Path, bank: catalog.Catalog) -> None:
     from citeproc import (
         Citation,
@@ -149,12 +191,9 @@ def test_citations_read_back(site: Path, bank: catalog.Catalog) -> None:
 
     for study in bank.case_studies:
         base = site / "case-studies" / study.slug
-        library = bibtexparser.parse_string((base / "cite.bib").read_text("utf-8"))
-        assert not library.failed_blocks
-        entry = library.entries[0]
-        assert entry.entry_type == "misc"
-        assert entry["url"] == f"{SITE_URL}id/{study.id}/"
-        assert study.title.replace("'", "") in entry["title"].replace("'", "")
+        fields = _bibtex_fields((base / "cite.bib").read_text("utf-8"))
+        assert fields["url"] == f"{SITE_URL}id/{study.id}/"
+        assert _latex_text(fields["title"]) == study.title
 
         records = rispy.loads((base / "cite.ris").read_text("utf-8"))
         assert records[0]["type_of_reference"] == "ELEC"
@@ -169,6 +208,64 @@ def test_citations_read_back(site: Path, bank: catalog.Catalog) -> None:
         rendered = str(bibliography.bibliography()[0])
         assert "Co-production Evidence Bank" in rendered
         assert study.title.split(":")[0][:20] in rendered
+
+
+HOSTILE = (
+    # The outside review's title: it closed the value and the entry, then opened another.
+    'a}} @misc(pwned, title="Injected entry") @comment(',
+    "}",
+    "{",
+    "Ends with a backslash \\",
+    "\\}\\{ escaped braces, as a naive escaper writes them",
+    "100% of it, % a comment to the end of the line",
+    "@comment{ everything after",
+    "First line\n@misc{second,\n  title = {Injected}\n}",
+    'Quotes " and # concatenation, = and , too',
+    "Specials ~ ^ _ $ & and \\textbf{command}",
+    "Line\rER  - \r\nTY  - JOUR",
+    "Unicode line separator\u2028TI  - Injected\u2029AB  - too\x85NEL",
+    "Control\x00characters\x1b[31m\x7f",
+    "Caerdydd – “Ŷ” and 👩‍🔬",
+)
+"""Titles, summaries, ids and site names that try to end a value, a field, a line or an entry
+in a citation file."""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(re.sub("[\x00-\x1f\x7f-\x9f]", " ", text).split())
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_stay_inside_every_citation_format(
+    value: str, bank: catalog.Catalog
+) -> None:
+    study = dataclasses.replace(
+        bank.case_studies[0], title=value, summary=value, id=f"cs-0001{value}"
+    )
+    site = Site(url=SITE_URL, name=f"Bank {value}")
+    expected = _one_line(value)
+
+    fields = _bibtex_fields(export.bibtex(study, site))
+    assert re.fullmatch("[A-Za-z0-9]+", fields["key"])
+    assert _latex_text(fields["title"]) == expected
+    assert _latex_text(fields["organization"]) == f"Bank {expected}"
+    assert _latex_text(fields["note"]).startswith(f"Case study cs-0001{expected}")
+    assert fields["url"].startswith(f"{SITE_URL}id/cs-0001")
+
+    text = export.ris(study, site)
+    lines = text.split("\r\n")
+    assert lines[-1] == "" and lines[-2] == "ER  - "
+    assert all(re.match("[A-Z][A-Z0-9]  - ", line) for line in lines[:-1]), lines
+    assert [line[:2] for line in lines[:-1]] == [
+        "TY", "TI", "AU", "PY", "UR", "ID", "AB", "PB", "N1", "ER"
+    ]  # fmt: skip
+    (record,) = rispy.loads(text)
+    assert record["title"] == record["abstract"] == expected
+    assert record["authors"] == [f"Bank {expected}"]
+
+    (item,) = json.loads(export.csl_json(study, site))
+    assert item["title"] == item["abstract"] == value
+    assert item["author"] == [{"literal": f"Bank {value}"}]
 
 
 def test_harvard_reference_on_the_page(site: Path) -> None:
@@ -291,3 +388,51 @@ def test_the_bank_is_named_as_its_site_is(tmp_path: Path) -> None:
     for output in site.rglob("*"):
         if output.is_file() and output.suffix in (".html", ".xml", ".json", ".bib", ".ris"):
             assert "Co-production Evidence Bank" not in output.read_text("utf-8"), output
+
+
+def test_a_withdrawn_case_study_leaves_no_words_of_its_own(tmp_path: Path) -> None:
+    """Its title, summary and story (each carrying a word found nowhere else) are in no file
+    of the built site, gzipped ones (Pagefind's index, the sitemap) read unzipped; its
+    addresses answer with its id alone, and its citation files cite the notice."""
+    import gzip
+
+    from tests.helpers import build, case_study, make_project
+
+    mark = "Quillwort"
+    withdrawn = case_study(
+        "aliases: [former-name]\nwithdrawn:\n  date: 2027-03-01\n  reason: The scheme asked us.\n",
+        body=f"## {mark} heading\n\nThe {mark} story.\n",
+    ).replace("id: cs-0100", "id: cs-0102")
+    withdrawn = withdrawn.replace("A minimal case study", f"The {mark} scheme")
+    withdrawn = withdrawn.replace("Only the required fields.", f"What {mark} did.")
+    assert withdrawn.count(mark) == 4
+    site = build(make_project(tmp_path, {"gone.md": withdrawn, "minimal.md": MINIMAL}))
+
+    files = [path for path in site.rglob("*") if path.is_file()]
+    assert any(path.parent.name == "pagefind" for path in files)  # the index was built
+    found = []
+    for path in files:
+        data = path.read_bytes()
+        if data.startswith(b"\x1f\x8b"):
+            data = gzip.decompress(data)
+        if mark.lower().encode() in data.lower():
+            found.append(path.relative_to(site).as_posix())
+    assert found == []
+
+    notice = (site / "case-studies/gone/index.html").read_text("utf-8")
+    assert "<title>Withdrawn case study cs-0102 - Test bank</title>" in notice
+    assert '<meta name="description" content="This case study was withdrawn on 2027-03-01.">' in (
+        notice
+    )
+    assert "The scheme asked us." in notice and "application/ld+json" not in notice
+    for redirect in ("id/cs-0102", "case-studies/former-name"):
+        assert "Withdrawn case study cs-0102" in (site / redirect / "index.html").read_text()
+    for name in ("gone", "former-name"):
+        base = site / "case-studies" / name
+        fields = _bibtex_fields((base / "cite.bib").read_text("utf-8"))
+        assert fields["title"] == "{Withdrawn case study cs-0102}"
+        assert fields["note"] == "Withdrawn on 2027-03-01"
+        (record,) = rispy.loads((base / "cite.ris").read_text("utf-8"))
+        assert record["title"] == "Withdrawn case study cs-0102" and "abstract" not in record
+        (item,) = json.loads((base / "cite.json").read_text("utf-8"))
+        assert item["title"] == "Withdrawn case study cs-0102" and "abstract" not in item

@@ -1,16 +1,25 @@
 """A Content-Security-Policy for each built page, as the first element of its `<head>`.
 
-The policy allows only the site's own files, plus the exact inline scripts, inline styles and
-style attributes the page contains (by SHA-256 hash, computed from the page itself). Pagefind
-runs WebAssembly, which needs 'wasm-unsafe-eval' (it allows compiling WebAssembly, not `eval`).
-A `<meta>` policy cannot carry frame-ancestors or reporting; a host that can set headers should
+The policy allows only the site's own files, the inline scripts the theme itself writes, and the
+exact inline styles and style attributes the page contains (by SHA-256 hash). Pagefind runs
+WebAssembly, which needs 'wasm-unsafe-eval' (it allows compiling WebAssembly, not `eval`). A
+`<meta>` policy cannot carry frame-ancestors or reporting; a host that can set headers should
 send the same policy as a header and add those.
+
+Inline scripts are allowed from the templates, never from the page: the caller hashes the
+scripts of the theme's template as rendered with no page (`script_hashes`: Material's scripts
+are fixed text given the site's settings and the page's depth), and a page's policy lists only
+its scripts that are among those. A script that got past escaping and the sanitiser is left out,
+so a browser refuses to run it, and `add_policy` reports it, so the build can fail naming the
+page. Structured data (`type="application/ld+json"`) and other data blocks are never run by a
+browser, so `script-src` does not apply to them and they need no hash.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_module
 import re
 
 # Each is matched in the page in lower case (`_lower`): a pattern that starts with a fixed string
@@ -21,7 +30,10 @@ _INLINE_STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<body>.*?)</style>", re.S)
 _STYLE_ATTRIBUTE = re.compile(r"style=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')")
 _HTML_SPACE = frozenset(" \t\n\f\r")
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>")
-_DATA_TYPES = re.compile(r"type=[\"']?(?:application/(?:ld\+)?json|text/template)")
+_SOURCE = re.compile(r"\ssrc\s*=")
+_DATA_TYPES = re.compile(r"\stype\s*=\s*[\"']?(?:application/(?:ld\+)?json|text/template)[\"'\s]")
+SHOWN = 60
+"""How much of an unknown script a report shows."""
 
 
 def _hash(text: str) -> str:
@@ -29,22 +41,32 @@ def _hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def policy(html: str, lower: str | None = None) -> str:
-    """The policy for one page (`lower`: the page as `_lower` gives it, if already made)."""
+def _inline_scripts(html: str, lower: str) -> list[str]:
+    """The text of every inline script in `html` a browser would run (not a data block)."""
+    return [
+        html[m.start("body") : m.end("body")]
+        for m in _INLINE_SCRIPT.finditer(lower)
+        if not _SOURCE.search(m["attrs"]) and not _DATA_TYPES.search(m["attrs"] + " ")
+    ]
+
+
+def script_hashes(html: str) -> frozenset[str]:
+    """The hashes of the inline scripts in `html`: what a policy may allow, when `html` is the
+    theme's own output."""
+    return frozenset(_hash(script) for script in _inline_scripts(html, _lower(html)))
+
+
+def policy(html: str, allowed: frozenset[str], lower: str | None = None) -> str:
+    """The policy for one page, allowing those of its inline scripts that are in `allowed`
+    (`lower`: the page as `_lower` gives it, if already made)."""
     if lower is None:
         lower = _lower(html)
-    scripts = sorted(
-        {
-            _hash(html[m.start("body") : m.end("body")])
-            for m in _INLINE_SCRIPT.finditer(lower)
-            if "src=" not in m["attrs"] and not _DATA_TYPES.search(m["attrs"])
-        }
-    )
+    scripts = sorted({_hash(script) for script in _inline_scripts(html, lower)} & allowed)
     styles = sorted(
         {_hash(html[m.start("body") : m.end("body")]) for m in _INLINE_STYLE.finditer(lower)}
     )
     attributes = sorted(
-        {_hash(_unescape_attribute(value)) for value in _style_attributes(html, lower)}
+        {_hash(html_module.unescape(value)) for value in _style_attributes(html, lower)}
     )
     style_src = ["'self'", *styles]
     if attributes:
@@ -83,18 +105,17 @@ def _style_attributes(html: str, lower: str) -> list[str]:
     return values
 
 
-def add_policy(html: str) -> str:
-    """The page with its policy as the first element of `<head>`."""
+def add_policy(html: str, allowed: frozenset[str]) -> tuple[str, list[str]]:
+    """The page with its policy as the first element of `<head>`, and the start of each inline
+    script in it that is not in `allowed` (which the policy leaves out)."""
     lower = _lower(html)
+    unknown = [
+        " ".join(script.split())[:SHOWN]
+        for script in _inline_scripts(html, lower)
+        if _hash(script) not in allowed
+    ]
     head = _HEAD.search(lower)
     if head is None:
-        return html
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, lower)}">'
-    return html[: head.end()] + meta + html[head.end() :]
-
-
-def _unescape_attribute(value: str) -> str:
-    # The browser hashes the attribute's value after decoding character references.
-    import html
-
-    return html.unescape(value)
+        return html, unknown
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, allowed, lower)}">'
+    return html[: head.end()] + meta + html[head.end() :], unknown

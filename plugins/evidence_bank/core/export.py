@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -345,10 +346,42 @@ def harvard(study: CaseStudy, site: Site) -> str:
     )
 
 
+def withdrawn_title(study: CaseStudy) -> str:
+    """What a withdrawn case study is called wherever its address still answers (its notice,
+    its redirects, its citation files): its id alone, none of its own words."""
+    return f"Withdrawn case study {study.id}"
+
+
+def _cited(study: CaseStudy) -> tuple[str, str | None, str]:
+    """(title, abstract, note) of a case study's reference. A withdrawn case study's citation
+    files cite its notice: no title or summary of its own."""
+    if study.withdrawn:
+        return withdrawn_title(study), None, f"Withdrawn on {study.withdrawn_date}"
+    note = f"Case study {study.id}"
+    if study.last_reviewed:
+        note += f", last reviewed {study.last_reviewed}"
+    return study.title, study.summary, note
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str) -> str:
+    """`text` on one line: every run of white space (line breaks of any kind included) one
+    space, and control characters removed, so that no value can end its line in a citation
+    file and start another field or entry."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+# Braces cannot be escaped with a backslash in BibTeX: it counts every brace character, so
+# `\}` still closes a group (and can end the entry). Braces are written as LaTeX commands with
+# no brace characters of their own; `@` in a group of its own can never begin an entry, in
+# BibTeX or in a parser that looks for `@` anywhere; the rest are LaTeX's special characters.
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "@": "{@}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -357,72 +390,81 @@ _BIBTEX_SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_BIBTEX_SPECIALS = re.compile("[" + re.escape("".join(_BIBTEX_SPECIAL)) + "]")
 
 
-def _bib(text: str) -> str:
-    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in " ".join(text.split()))
+def bibtex_value(text: str) -> str:
+    """`text` as the inside of a braced BibTeX value: on one line, every brace in it one that
+    the escaping wrote, balanced, so that no value can close its field or open an entry."""
+    return _BIBTEX_SPECIALS.sub(lambda m: _BIBTEX_SPECIAL[m.group()], _one_line(text))
+
+
+def bibtex_key(study_id: str) -> str:
+    """An entry key of ASCII letters and digits only (the id without its hyphens)."""
+    return re.sub("[^A-Za-z0-9]", "", study_id) or "casestudy"
+
+
+def _bibtex_url(url: str) -> str:
+    """A URL in a BibTeX field: percent-encoded where it would be read as BibTeX or LaTeX."""
+    return quote(_one_line(url), safe=":/?#[]!$&'()*+,;=%-._~")
 
 
 def bibtex(study: CaseStudy, site: Site) -> str:
-    key = study.id.replace("-", "")
+    title, _, note = _cited(study)
     fields_ = [
-        ("title", "{" + _bib(study.title) + "}"),
-        ("author", "{" + _bib(site.name) + "}"),
+        # Double braces: BibTeX styles keep the case of the title and of a corporate author.
+        ("title", "{" + bibtex_value(title) + "}"),
+        ("author", "{" + bibtex_value(site.name) + "}"),
         ("year", _year(study, site)),
-        ("url", site.permanent_url(study.id)),
-        (
-            "note",
-            _bib(
-                f"Case study {study.id}"
-                + (f", last reviewed {study.last_reviewed}" if study.last_reviewed else "")
-            ),
-        ),
-        ("organization", _bib(site.name)),
+        ("url", _bibtex_url(site.permanent_url(study.id))),
+        ("note", bibtex_value(note)),
+        ("organization", bibtex_value(site.name)),
     ]
     # No `urldate`: the date a reader accessed the page is theirs to add, not the review date.
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields_)
-    return f"@misc{{{key},\n{body}\n}}\n"
+    return f"@misc{{{bibtex_key(study.id)},\n{body}\n}}\n"
 
 
 def ris(study: CaseStudy, site: Site) -> str:
-    def clean(text: str) -> str:
-        return " ".join(text.split())
-
-    lines = [
-        "TY  - ELEC",
-        f"TI  - {clean(study.title)}",
-        f"AU  - {site.name}",
-        f"PY  - {_year(study, site)}",
-        f"UR  - {site.permanent_url(study.id)}",
-        f"ID  - {study.id}",
-        f"AB  - {clean(study.summary)}",
-        f"PB  - {site.name}",
+    """RIS: one tag a line; every value on one line (`_one_line`), so none can start a tag."""
+    title, abstract, note = _cited(study)
+    tags = [
+        ("TY", "ELEC"),
+        ("TI", title),
+        ("AU", site.name),
+        ("PY", _year(study, site)),
+        ("UR", site.permanent_url(study.id)),
+        ("ID", study.id),
+        ("AB", abstract),
+        ("PB", site.name),
+        # No access date (Y2): it is the reader's to add, not the review date.
+        ("N1", note),
     ]
-    # No access date (Y2): it is the reader's to add, not the review date.
-    if study.last_reviewed:
-        lines.append(f"N1  - Last reviewed {study.last_reviewed}")
+    lines = [f"{tag}  - {_one_line(value)}" for tag, value in tags if value is not None]
     lines.append("ER  - ")
     return "\r\n".join(lines) + "\r\n"
 
 
 def csl_json(study: CaseStudy, site: Site) -> str:
+    title, abstract, note = _cited(study)
     item: dict[str, Any] = {
         "id": study.id,
         "type": "webpage",
-        "title": study.title,
+        "title": title,
         "author": [{"literal": site.name}],
         "container-title": site.name,
         "URL": site.permanent_url(study.id),
-        "abstract": study.summary,
-        "note": f"Case study {study.id}",
+        "note": note,
     }
+    if abstract is not None:
+        item["abstract"] = abstract
     item["issued"] = {"date-parts": [[int(p) for p in issued(study, site).split("-")]]}
     # No "accessed": the date a reader accessed the page is theirs to add.
     return json.dumps([item], indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def study_citation_files(study: CaseStudy, site: Site) -> list[tuple[str, str]]:
-    """One case study's BibTeX, RIS and CSL-JSON files."""
+    """One case study's BibTeX, RIS and CSL-JSON files (a withdrawn one's cite its notice)."""
     texts = [
         (".bib", bibtex(study, site)),
         (".ris", ris(study, site)),

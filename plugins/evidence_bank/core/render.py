@@ -92,8 +92,13 @@ def _meta(title: str, description: str, extra: dict[str, Any] | None) -> dict[st
 
 _STORY = "<!-- evidence-bank: the story -->"
 ANY_ID = re.compile(r'\sid="([^"]+)"')
-_HEADING_ID = re.compile(r'<h[1-6][^>]*?\sid="([^"]+)"')
-_HEADING_ID_SUB = re.compile(r'(<h[1-6][^>]*?\sid=")([^"]+)(")')
+_ID_SUB = re.compile(r'(\sid=")([^"]+)(")')
+
+THEME_IDS = frozenset({"main-content", "eb-header-q"})
+"""Ids the bank's theme gives elements around every page's content (`theme/main.html`: the
+skip link's target; `theme/partials/eb-search-form.html`: the header's search box)."""
+THEME_ID_PREFIX = "__"
+"""Material's own ids all start with this (`__drawer`, `__search`, `__nav_2`, `__config`...)."""
 _SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>')
 
 
@@ -262,10 +267,12 @@ class Renderer:
         for study in catalog.case_studies:
             yield self.case_study(study)
         for study in catalog.withdrawn:
+            # None of the case study's own words: it names the id alone (README: Content
+            # safety). Search (Pagefind) reads case-study pages only.
             yield self.render(
                 f"case-studies/{study.slug}.md",
                 "withdrawn.md",
-                title=f"Withdrawn: {study.title}",
+                title=export.withdrawn_title(study),
                 description=f"This case study was withdrawn on {study.withdrawn_date}.",
                 study=study,
                 meta={"search": {"exclude": True}},
@@ -454,7 +461,8 @@ class Renderer:
         target = f"case-studies/{study.slug}.md"
         sources = [f"id/{study.id}/index.html"]
         sources += [f"case-studies/{alias}/index.html" for alias in study.aliases]
-        return [(source, self.redirect_page(source, target, study.title)) for source in sources]
+        title = export.withdrawn_title(study) if study.withdrawn else study.title
+        return [(source, self.redirect_page(source, target, title)) for source in sources]
 
     def redirect_page(self, source: str, target_src: str, title: str) -> str:
         here = source.rsplit("/", 1)[0] + "/"
@@ -583,27 +591,37 @@ class Renderer:
         """A case study's page: its `shell` (made now if not given) around `story`, the story's
         HTML, which is sanitised on its own, so that it cannot reach outside its place.
 
-        A heading of the story whose id the template uses too (a story may have its own
-        "Outcomes") is given another id, so that every id on the page is unique."""
+        An id in the story that the page has already (a story may have its own "Outcomes", or
+        write `{#main-content}`) is given another, so that every id on the page is unique and
+        the page's own links (the skip link, the sections people cite) reach what they name.
+        Renamed rather than refused: a heading called "Outcomes" is a fair thing to write."""
         if shell is None:
             shell = self.case_study_shell(study)
         story = sanitise.clean(story)
         template_ids = shell.ids
-        taken = {*template_ids, *_HEADING_ID.findall(story)}
+
+        def reserved(anchor: str) -> bool:
+            return (
+                anchor in template_ids or anchor in THEME_IDS or anchor.startswith(THEME_ID_PREFIX)
+            )
+
+        taken = {*template_ids, *ANY_ID.findall(story)}
         renamed: dict[str, str] = {}
 
         def rename(match: re.Match[str]) -> str:
             old = match.group(2)
-            if old not in template_ids:
+            if not reserved(old):
                 return match.group(0)
-            number = 1
-            while f"{old}-{number}" in taken:
-                number += 1
-            renamed[old] = new = f"{old}-{number}"
-            taken.add(new)
+            new = renamed.get(old)
+            if new is None:
+                stem, number = old.lstrip("_") or "section", 1
+                while f"{stem}-{number}" in taken:
+                    number += 1
+                renamed[old] = new = f"{stem}-{number}"
+                taken.add(new)
             return f"{match.group(1)}{new}{match.group(3)}"
 
-        story = _HEADING_ID_SUB.sub(rename, story)
+        story = _ID_SUB.sub(rename, story)
         return StudyPage(shell.before + story + shell.after, renamed, shell)
 
     def render(

@@ -30,7 +30,7 @@ from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.model import CaseStudy
 from ..core.problems import ProblemsError
-from ..core.render import ANY_ID, BLOCKS, TEMPLATES, Renderer, restore_html
+from ..core.render import ANY_ID, BLOCKS, TEMPLATES, THEME_IDS, Renderer, restore_html
 from ..core.search import SEARCH_INDEXES
 from ..core.site import MISSING_SITE_URL, Site, placeholder_reason
 from . import THEME
@@ -92,6 +92,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.made = 0
         self.downloads: list[tuple[str, bytes]] = []
         self.page_seconds = 0.0
+        # The security policy's inline scripts: the theme's, by (template, base_url); those of
+        # the page being written; and the pages holding any other.
+        self.theme_scripts: dict[tuple[str, str], frozenset[str]] = {}
+        self.scripts: frozenset[str] = frozenset()
+        self.unknown_scripts: list[str] = []
         self._stop_worker()
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self._check_site_url(config)
@@ -261,6 +266,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         return files
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self.env = env
         return self.preview.theme(env, config) if self.preview is not None else None
 
     def on_shutdown(self) -> None:
@@ -319,6 +325,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         # Here rather than as each page's markdown is rendered: only one page's whole HTML is
         # held at a time, and the worker has had time to make its part.
         src_uri = page.file.src_uri
+        self._allow_scripts(page.meta.get("template", "main.html"), context)
         if page.content is None or self.renderer is None:
             return None
         study = self.stories.get(src_uri)
@@ -370,9 +377,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         items += [AnchorLink(title, anchor, 2) for anchor, title in made.shell.sections]
         page.toc = TableOfContents(items)
         if page.present_anchor_ids is not None:
-            page.present_anchor_ids = {
-                made.renamed.get(anchor, anchor) for anchor in page.present_anchor_ids
-            } | made.shell.ids
+            page.present_anchor_ids = (
+                {made.renamed.get(anchor, anchor) for anchor in page.present_anchor_ids}
+                | made.shell.ids
+                | THEME_IDS
+            )
         return made.html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -380,20 +389,46 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # Written once this hook returns, and not needed again: without this, MkDocs holds
             # every case study's HTML until the build ends.
             page.content = None
-        return self._secure(output)
+        return self._secure(output, page.file.src_uri)
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext | None:
+        self._allow_scripts(template_name, context)
+        return None
 
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig
     ) -> str | None:
-        return self._secure(output_content) if template_name.endswith(".html") else None
+        if not template_name.endswith(".html"):
+            return None
+        return self._secure(output_content, template_name)
 
-    def _secure(self, html: str) -> str | None:
+    def _policy_wanted(self) -> bool:
         # Not under `mkdocs serve`: its live-reload script is added after this hook runs, and a
         # policy would block it.
-        if not self.config.content_security_policy or self.command == "serve":
+        return bool(self.config.content_security_policy) and self.command != "serve"
+
+    def _allow_scripts(self, template: str, context: TemplateContext) -> None:
+        """The inline scripts the next page's policy may allow: those of its template rendered
+        with no page and an empty navigation, once per template and depth (Material writes
+        the page's relative `base_url` into one), so none can come from any page's text."""
+        if not self._policy_wanted():
+            return
+        key = (template, context["base_url"])
+        scripts = self.theme_scripts.get(key)
+        if scripts is None:
+            bare = {**context, "page": None, "nav": Navigation([], [])}
+            scripts = csp.script_hashes(self.env.get_template(template).render(bare))
+            self.theme_scripts[key] = scripts
+        self.scripts = scripts
+
+    def _secure(self, html: str, name: str) -> str | None:
+        if not self._policy_wanted():
             return None
         started = time.perf_counter()
-        secured = csp.add_policy(html)
+        secured, unknown = csp.add_policy(html, self.scripts)
+        self.unknown_scripts += [f"{name}: <script>{script}..." for script in unknown]
         self.page_seconds += time.perf_counter() - started
         return secured
 
@@ -407,6 +442,13 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             self.preview.building = False
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.unknown_scripts:
+            raise PluginError(
+                "These pages hold inline scripts that are not the theme's own, so their "
+                "security policy leaves them out and a browser would not run them. A script "
+                "of the site's own belongs in a file listed under extra_javascript:\n  "
+                + "\n  ".join(self.unknown_scripts)
+            )
         if self.preview is not None:
             self.preview.building = False
             log.info("%d of %d pages made again", self.made, self.pages)
