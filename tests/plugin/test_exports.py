@@ -404,7 +404,7 @@ def test_a_withdrawn_case_study_leaves_no_words_of_its_own(tmp_path: Path) -> No
         body=f"## {mark} heading\n\nThe {mark} story.\n",
     ).replace("id: cs-0100", "id: cs-0102")
     withdrawn = withdrawn.replace("A minimal case study", f"The {mark} scheme")
-    withdrawn = withdrawn.replace("Only the required fields.", f"What {mark} did.")
+    withdrawn = withdrawn.replace("Only the required fields.", f"What the {mark} group did.")
     assert withdrawn.count(mark) == 4
     site = build(make_project(tmp_path, {"gone.md": withdrawn, "minimal.md": MINIMAL}))
 
