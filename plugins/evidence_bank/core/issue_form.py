@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from . import fields as f
-from . import frontmatter, safety, validate
+from . import frontmatter, personal, validate
 from .catalog import RESERVED_SLUGS
 from .problems import Problem
 from .scaffold import slug_for
@@ -456,7 +456,7 @@ class _Namer:
         label, question = self.place(path)
         answer = self.answers.get(question.label) if question else None
         ending = ", so this answer was left out." if left_out else "."
-        if problem.expected == safety.PERSONAL_DATA_EXPECTED:
+        if problem.expected == personal.PERSONAL_DATA_EXPECTED:
             kinds = _kinds(problem.found) or _kinds(answer or "") or ["personal data"]
             return (
                 f"{label}: contains {_and(kinds)}, which cannot be published unless consent "
@@ -474,7 +474,7 @@ class _Namer:
 
 def redact(text: str) -> str:
     """`text` with any personal data it holds replaced by the kind of data it is."""
-    findings = sorted(safety.find_personal_data(text), key=lambda x: -x.start)
+    findings = sorted(personal.find_personal_data(text), key=lambda x: -x.start)
     for finding in findings:
         start = text.find(finding.text, finding.start)
         if start >= 0:
@@ -484,7 +484,7 @@ def redact(text: str) -> str:
 
 
 def _kinds(text: str) -> list[str]:
-    return list(dict.fromkeys(finding.kind for finding in safety.find_personal_data(text)))
+    return list(dict.fromkeys(finding.kind for finding in personal.find_personal_data(text)))
 
 
 def _and(items: list[str]) -> str:

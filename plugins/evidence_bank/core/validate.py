@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import fields as f
-from . import safety
+from . import personal, safety
 from .frontmatter import FrontMatter, Path, Value, curly_quoted, explain_curly_quotes, field_name
 from .model import (
     CaseStudy,
@@ -59,21 +59,8 @@ def validate(
     ]
     consent = front.data.get("consent")
     status = consent.get("status") if isinstance(consent, dict) else None
-    status = status if isinstance(status, str) else None
-    if status not in CONSENT_COVERS_PERSONAL_DATA:
-        texts = [
-            (where, text) for where, text in _texts(front.data, ()) if where[:1] != ("consent",)
-        ]
-        texts.append((("body",), front.body))
-        problems += safety.check_personal_data(
-            texts,
-            path,
-            lambda where: (
-                (field_name(where), front.line(where))
-                if where != ("body",)
-                else ("body", front.body_line)
-            ),
-        )
+    consented = isinstance(status, str) and status in CONSENT_COVERS_PERSONAL_DATA
+    problems += personal.check_case_study(front, path, slug, consented=consented)
     if problems:
         return problems
     return _build(clean, path, slug, front, vocabulary)
@@ -91,16 +78,6 @@ def check_field(name: str, value: Value, vocabulary: Vocabulary) -> tuple[Any, l
 
 CONSENT_COVERS_PERSONAL_DATA = frozenset({"obtained", "not-needed-public-capacity"})
 """Consent statuses under which personal data may be published."""
-
-
-def _texts(value: Value, where: Path) -> list[tuple[Path, str]]:
-    if isinstance(value, str):
-        return [(where, value)]
-    if isinstance(value, list):
-        return [t for i, item in enumerate(value) for t in _texts(item, (*where, i))]
-    if isinstance(value, dict):
-        return [t for key, item in value.items() for t in _texts(item, (*where, key))]
-    return []
 
 
 class _Checker:
