@@ -443,3 +443,17 @@ def test_the_script_wraps_the_module() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "--issue" in result.stdout and "--remote" in result.stdout
+
+
+def test_personal_data_in_the_title_is_never_in_the_file_name_even_with_consent(
+    vocab: vocabulary_module.Vocabulary,
+) -> None:
+    body = answer(VALID, "Title", f"Café line {PHONE}")
+    body = answer(body, "Consent for personal data", "Consent obtained")
+    body = answer(body, "Date consent was recorded", "2026-01-01")
+    body = answer(body, "Where the consent record is kept", "Team records, ref 42")
+    result = convert(body, vocab)
+    assert result.text is None  # the file name would carry the number into every address
+    assert len(result.problems) == 1, result.problems
+    assert result.problems[0].startswith("Title: contains a UK phone number")
+    assert "07700" not in "\n".join(result.problems)

@@ -497,9 +497,13 @@ Where = tuple[str | int, ...]
 
 def _where(field: str) -> Where:
     """The path a problem's field names (`sources[2].url` -> ("sources", 1, "url")); the
-    inverse of `frontmatter.field_name`. `front matter` and `file` give ()."""
+    inverse of `frontmatter.field_name`. `front matter` and `file` give (); `file name` gives
+    the title, which the file name is made from (so the proposer is told which answer to
+    change, and no file is made)."""
     if field in ("front matter", "file"):
         return ()
+    if field == "file name":
+        return ("title",)
     return tuple(
         int(number) - 1 if number else name
         for name, number in re.findall(r"([^.\[\]]+)|\[([0-9]+)\]", field)
