@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from evidence_bank.core import frontmatter, safety, validate, vocabulary
+from evidence_bank.core import frontmatter, story, validate, vocabulary
 from evidence_bank.core.model import CaseStudy
 from evidence_bank.core.problems import Problem
 from hypothesis import HealthCheck, given, settings
@@ -112,7 +112,7 @@ def test_arbitrary_front_matter_mappings(extra: dict[str, Any]) -> None:
 @SETTINGS
 @given(st.text(max_size=500))
 def test_arbitrary_story(body: str) -> None:
-    problems = safety.check_body(body, 9, "case_studies/x.md")
+    problems = story.check_body(body, 9, "case_studies/x.md")
     assert all(p.field == "body" and p.line >= 9 for p in problems)
 
 

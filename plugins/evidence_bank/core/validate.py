@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from . import fields as f
-from . import safety
+from . import safety, story
 from .frontmatter import FrontMatter, Path, Value, curly_quoted, explain_curly_quotes, field_name
 from .model import (
     CaseStudy,
@@ -45,7 +46,8 @@ def validate(
     if clean is not _BAD:
         checker.cross_checks(clean)
     problems = checker.problems
-    problems += safety.check_body(front.body, front.body_line, path)
+    told = story.read(front.body, front.body_line, path)
+    problems += told.problems
     consent = front.data.get("consent")
     status = consent.get("status") if isinstance(consent, dict) else None
     status = status if isinstance(status, str) else None
@@ -65,7 +67,7 @@ def validate(
         )
     if problems:
         return problems
-    return _build(clean, path, slug, front, vocabulary)
+    return replace(_build(clean, path, slug, front, vocabulary), links=told.links)
 
 
 def check_field(name: str, value: Value, vocabulary: Vocabulary) -> tuple[Any, list[Problem]]:
