@@ -65,13 +65,15 @@ class _Worst:
 
 def check(body: str, body_line: int, path: str) -> list[Problem]:
     """What makes `body` too large or too deeply nested to render; nothing if it is within every
-    limit. Each limit gives at most one problem, at the first line that passes it."""
+    limit. Each limit gives at most one problem: at the deepest line for lists and quotes, else
+    at the first line that passes the limit."""
     size = len(body.encode("utf-8", "surrogatepass"))
     if size > MAX_STORY_BYTES:
+        blank = len(body) - len(body.lstrip("\n"))  # The story starts after its blank lines.
         return [
             Problem(
                 path,
-                body_line,
+                body_line + blank,
                 "body",
                 f"a story of {size / 1024:,.0f} KB",
                 f"a story of at most {MAX_STORY_BYTES // 1024} KB (a long story is about 10 KB)",
@@ -146,6 +148,8 @@ def _inline(body: str, body_line: int, path: str) -> list[Problem]:
 
     def line_at(index: int) -> int:
         nonlocal line, seen
+        if index < seen:
+            return body_line + body.count("\n", 0, index)
         line += body.count("\n", seen, index)
         seen = index
         return line
@@ -156,7 +160,7 @@ def _inline(body: str, body_line: int, path: str) -> list[Problem]:
         text = body[block_start:end]
         first = body_line + body.count("\n", 0, block_start + len(text) - len(text.lstrip()))
         block.value, block.line = end - block_start, first
-        block.what = f"lines {first} to {line_at(end)}"
+        block.what = f"lines {first} to {line_at(block_start + len(text.rstrip()))}"
 
     for match in _TOKEN.finditer(body):
         token = match.group(0)
