@@ -60,7 +60,7 @@ KINDS: dict[str, Callable[[int], str]] = {
     "brackets unclosed": lambda size: _fill("[" * N + " words " * 500 + "\n\n", size),
     "parentheses unclosed": lambda size: _fill("[a](" * N + " words " * 500 + "\n\n", size),
     "emphasis 20 deep": lambda size: _paragraphs(
-        "*_" * (N // 2) + "x" + "_*" * (N // 2) + " ", size
+        "*_" * (N // 2) + "[x](#a)" + "_*" * (N // 2) + " ", size
     ),
     "tables": lambda size: _fill(
         "| a | [b](#b) |\n|---|---|\n" + _fill("| x *y* | [z](#z) |\n", BLOCK) + "\n", size
