@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from evidence_bank.core import frontmatter, safety, validate, vocabulary
+from evidence_bank.core import frontmatter, story, validate, vocabulary
 from evidence_bank.core.model import CaseStudy
 from evidence_bank.core.problems import Problem
 from hypothesis import HealthCheck, given, settings
@@ -112,7 +112,7 @@ def test_arbitrary_front_matter_mappings(extra: dict[str, Any]) -> None:
 @SETTINGS
 @given(st.text(max_size=500))
 def test_arbitrary_story(body: str) -> None:
-    problems = safety.check_body(body, 9, "case_studies/x.md")
+    problems = story.check_body(body, 9, "case_studies/x.md")
     assert all(p.field == "body" and p.line >= 9 for p in problems)
 
 
@@ -134,3 +134,44 @@ def test_fast_and_event_readers_agree(text: str) -> None:
     else:
         assert fast == slow
         assert fast_reader.lines == slow_reader.lines
+
+
+WORDS = st.sampled_from(["a", "word", "x y", "1.", "#", "|", "\\[", "&amp;", "&#106;", ":", ""])
+ADDRESSES = st.sampled_from(
+    ["https://nhs.uk", "other.md", "#top", "javascript:x", "JaVa&#x09;script:x", "data:x", ""]
+)
+
+
+def _nested(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """One markdown construct around `inner`."""
+    return st.one_of(
+        inner.map(lambda text: "- " + text.replace("\n", "\n  ")),
+        inner.map(lambda text: "1. " + text.replace("\n", "\n    ")),
+        inner.map(lambda text: "> " + text.replace("\n", "\n> ")),
+        inner.map(lambda text: "    " + text.replace("\n", "\n    ")),
+        inner.map(lambda text: "!!! note\n    " + text.replace("\n", "\n    ")),
+        st.tuples(st.sampled_from(["*", "_", "**", "`", "["]), inner).map(
+            lambda pair: pair[0] + pair[1] + {"[": "]"}.get(pair[0], pair[0])
+        ),
+        st.tuples(inner, ADDRESSES).map(lambda pair: f"[{pair[0]}]({pair[1]})"),
+        st.tuples(inner, ADDRESSES).map(lambda pair: f"![{pair[0]}][r]\n\n[r]: {pair[1]}"),
+        inner.map(lambda text: f"Claim[^1]\n\n[^1]: {text}"),
+        inner.map(lambda text: f"| a | b |\n|---|:-:|\n| {text} | c |"),
+        inner.map(lambda text: f"<span title='{text}'>x</span>"),
+        inner.map(lambda text: text + " {: .c #i }"),
+        st.tuples(inner, inner).map("\n\n".join),
+        st.tuples(inner, inner).map("\n".join),
+    )
+
+
+MARKDOWN = st.recursive(st.lists(WORDS, max_size=4).map(" ".join), _nested, max_leaves=30)
+
+
+@SETTINGS
+@given(MARKDOWN)
+def test_nested_markdown_story(body: str) -> None:
+    """Nested lists, quotes, emphasis, links, footnotes, tables, code and raw HTML: the story
+    check answers with problems or nothing, never raises, and finishes in time."""
+    problems = story.check_body(body + "\n", 9, "case_studies/x.md")
+    lines = 9 + body.count("\n") + 1
+    assert all(p.field == "body" and 9 <= p.line <= lines for p in problems), problems

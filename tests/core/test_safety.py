@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from evidence_bank.core import safety
+from evidence_bank.core import story
 
 LEGITIMATE_BODIES = {
     "code span": "Write `<b>bold</b>` in code.",
@@ -23,4 +23,4 @@ LEGITIMATE_BODIES = {
 
 @pytest.mark.parametrize("body", LEGITIMATE_BODIES.values(), ids=LEGITIMATE_BODIES.keys())
 def test_legitimate_markdown_passes(body: str) -> None:
-    assert safety.check_body(body, 9, "a.md") == []
+    assert story.check_body(body, 9, "a.md") == []

@@ -109,6 +109,9 @@ class CaseStudy:
     """The file line of `id` (for messages about ids used twice)."""
     alias_lines: tuple[int, ...] = ()
     """The file line of each alias."""
+    links: tuple[str, ...] = ()
+    """The relative addresses the story links to (pages, files, anchors), for `story.check_links`
+    once the site's pages are known."""
     front_matter: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The validated front matter, typed (years as numbers, flags as booleans), in the author's
     key order: what the JSON Schema describes and the open data publishes."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from . import fields as f
-from . import personal, safety
+from . import personal, story
 from .frontmatter import FrontMatter, Path, Value, curly_quoted, explain_curly_quotes, field_name
 from .model import (
     CaseStudy,
@@ -46,7 +47,8 @@ def validate(
     if clean is not _BAD:
         checker.cross_checks(clean)
     problems = checker.problems
-    problems += safety.check_body(front.body, front.body_line, path)
+    told = story.read(front.body, front.body_line, path)
+    problems += told.problems
     problems += [
         Problem(
             path,
@@ -63,7 +65,7 @@ def validate(
     problems += personal.check_case_study(front, path, slug, consented=consented)
     if problems:
         return problems
-    return _build(clean, path, slug, front, vocabulary)
+    return replace(_build(clean, path, slug, front, vocabulary), links=told.links)
 
 
 def check_field(name: str, value: Value, vocabulary: Vocabulary) -> tuple[Any, list[Problem]]:

@@ -25,11 +25,11 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
 from ..core import catalog as catalog_module
-from ..core import csp, sanitise, urllock
+from ..core import csp, sanitise, story, urllock
 from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.model import CaseStudy
-from ..core.problems import ProblemsError
+from ..core.problems import Problem, ProblemsError
 from ..core.render import ANY_ID, BLOCKS, TEMPLATES, THEME_IDS, Renderer, restore_html
 from ..core.search import SEARCH_INDEXES
 from ..core.site import MISSING_SITE_URL, Site, placeholder_reason
@@ -243,6 +243,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             target.parent.mkdir(parents=True, exist_ok=True)
             target.touch()
             files.append(File.generated(config, path, abs_src_path=str(target)))
+        # Before MkDocs reads a story: a broken link is named in its case-study file.
+        self._raise_problems(story.check_links(self.catalog.case_studies, files.src_uris))
         if preview is not None:
             preview.memo = renderer.fresh
         if self.command == "build":
@@ -267,6 +269,12 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         self.env = env
+        # Every page's markdown is read, and its anchors known: the stories' links to anchors,
+        # before MkDocs checks them and names only the generated page.
+        if self.catalog is not None and self.renderer is not None:
+            self._raise_problems(
+                story.check_links(self.catalog.case_studies, files.src_uris, self._anchors(files))
+            )
         return self.preview.theme(env, config) if self.preview is not None else None
 
     def on_shutdown(self) -> None:
@@ -503,6 +511,26 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 "peak memory of the build process: %.0f MB",
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             )
+
+    def _anchors(self, files: Files) -> Callable[[str], set[str] | None]:
+        """The ids of a page, by its path: a case-study page's shell's too."""
+
+        def anchors(src_uri: str) -> set[str] | None:
+            file = files.get_file_from_path(src_uri)
+            page = file.page if file is not None else None
+            if page is None or page.present_anchor_ids is None:
+                return None
+            study = self.stories.get(src_uri)
+            if study is None or self.renderer is None:
+                return page.present_anchor_ids
+            return page.present_anchor_ids | self.renderer.case_study_shell(study).ids
+
+        return anchors
+
+    @staticmethod
+    def _raise_problems(problems: list[Problem]) -> None:
+        if problems:
+            raise PluginError(str(ProblemsError(problems)))
 
     @staticmethod
     def _raise_clashes(clashes: list[str]) -> None:
