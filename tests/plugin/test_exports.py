@@ -436,3 +436,24 @@ def test_a_withdrawn_case_study_leaves_no_words_of_its_own(tmp_path: Path) -> No
         assert record["title"] == "Withdrawn case study cs-0102" and "abstract" not in record
         (item,) = json.loads((base / "cite.json").read_text("utf-8"))
         assert item["title"] == "Withdrawn case study cs-0102" and "abstract" not in item
+
+
+def test_every_exported_address_resolves_without_directory_urls(tmp_path: Path) -> None:
+    """One convention for a page's address: with `use_directory_urls: false` the data, feeds
+    and structured data point at `case-studies/<slug>.html`, which the build wrote."""
+    from tests.helpers import build, make_project
+
+    site = build(make_project(tmp_path, config={"use_directory_urls": False}))
+    base = "https://bank.example.org/"
+    found: list[str] = []
+    records = json.loads((site / "data/v1/case-studies.json").read_text("utf-8"))
+    found += [record["url"] for record in records]
+    rows = list(csv.DictReader(io.StringIO((site / "data/v1/case-studies.csv").read_text("utf-8"))))
+    found += [row["url"] for row in rows]
+    feed = feedparser.parse((site / "feeds/case-studies.xml").read_bytes())
+    found += [entry.link for entry in feed.entries]
+    found.append(_json_ld((site / "case-studies/minimal.html").read_text("utf-8"))["url"])
+    assert found and all(url == f"{base}case-studies/minimal.html" for url in found), found
+    for url in {*found, f"{base}id/cs-0100/"}:
+        path = site / url.removeprefix(base)
+        assert (path / "index.html" if url.endswith("/") else path).is_file(), url

@@ -27,7 +27,7 @@ from .catalog import Catalog
 from .model import CaseStudy
 from .schema import SCHEMA_PATH, json_schema_text
 from .search import SEARCH_INDEXES
-from .site import DEFAULT_NAME, Site
+from .site import DEFAULT_NAME, Site, page_url
 from .vocabulary import Vocabulary
 
 NOT_REPORTED = "Not reported in the source."
@@ -172,14 +172,6 @@ def restore_html(html: str, pieces: tuple[str, ...]) -> str:
         return pieces[number] if number < len(pieces) else match.group(0)
 
     return _HTML_PLACE.sub(put_back, html)
-
-
-def page_url(src_uri: str, directory_urls: bool = True) -> str:
-    """The URL (relative to the site root) MkDocs gives a page at `src_uri`."""
-    stem = src_uri[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
 def relative(from_url: str, to_url: str) -> str:

@@ -40,13 +40,21 @@ class Site:
     (`slug.html`)."""
 
     def page_url(self, slug: str) -> str:
-        """A case study's page."""
-        page = f"{slug}/" if self.directory_urls else f"{slug}.html"
-        return f"{self.url}case-studies/{page}"
+        """A case study's page, absolute."""
+        return self.url + page_url(f"case-studies/{slug}.md", self.directory_urls)
 
     def permanent_url(self, study_id: str) -> str:
         """A case study's permanent address, which always leads to its page."""
         return f"{self.url}id/{study_id}/"
+
+
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL (relative to the site root) MkDocs gives a page at `src_uri`: the one place
+    the bank's pages, links and exports get their addresses from."""
+    stem = src_uri[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
 MISSING_SITE_URL = (
