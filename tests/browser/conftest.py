@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.helpers import ROOT, cli_build
+from tests.helpers import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts" / "lib"))
 from chromium import CHROMIUM, CHROMIUM_ARGS, MEDIA_TYPES
@@ -59,10 +59,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("browser") / "site"
-    cli_build("mkdocs", ROOT, site)
-    return site
+def built_site(real_site: Path) -> Path:
+    return real_site
 
 
 class _Server(http.server.ThreadingHTTPServer):

@@ -19,7 +19,7 @@ from evidence_bank.core import catalog, export, vocabulary
 from evidence_bank.core.site import Site
 from jsonschema import Draft202012Validator
 
-from tests.helpers import MINIMAL, ROOT, VOCABULARY, cli_build
+from tests.helpers import MINIMAL, ROOT, VOCABULARY
 
 SITE_URL = "https://evidence-bank.example.org/"
 
@@ -30,10 +30,8 @@ def bank() -> catalog.Catalog:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("exports") / "site"
-    cli_build("mkdocs", ROOT, site)
-    return site
+def site(real_site: Path) -> Path:
+    return real_site
 
 
 def test_json_records_hold_every_field_and_match_the_schema(

@@ -19,13 +19,10 @@ SITE_URL = "https://evidence-bank.example.org/"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    base = tmp_path_factory.mktemp("site")
-    sites = {}
-    for tool in ("mkdocs", "properdocs"):
-        cli_build(tool, ROOT, base / tool)
-        sites[tool] = base / tool
-    return sites
+def built(tmp_path_factory: pytest.TempPathFactory, real_site: Path) -> dict[str, Path]:
+    properdocs = tmp_path_factory.mktemp("site") / "properdocs"
+    cli_build("properdocs", ROOT, properdocs)
+    return {"mkdocs": real_site, "properdocs": properdocs}
 
 
 @pytest.fixture(scope="module")
