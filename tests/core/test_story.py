@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from evidence_bank.core import story
 from evidence_bank.core.model import CaseStudy
@@ -66,6 +67,7 @@ def test_broken_links_are_named_in_the_case_study_file() -> None:
     assert len(story.check_links([_study(body, links)], files)) == 2
 
 
+@pytest.mark.slow  # runs the benchmark script (--quick): 16 s
 def test_adversarial_benchmark_prints_its_table() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "lib" / "adversarial.py"), "--quick"],
