@@ -10,8 +10,17 @@ _eb_apt_install() {
     fi
   fi
   echo "Installing $* from Debian's packages..." >&2
-  $sudo apt-get update -qq >&2 && $sudo env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "$@" >&2
+  # apt's progress goes to a log, shown only if the install fails.
+  local log
+  log=$(mktemp)
+  if ! { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "$@"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "error: could not install $* with apt-get (its output is above)" >&2
+    return 1
+  fi
+  rm -f "$log"
 }
 
 # Node.js and the npm packages in tests/tools (from package-lock.json, integrity-checked).
