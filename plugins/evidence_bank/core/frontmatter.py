@@ -100,6 +100,8 @@ OTHER_LINE_BREAKS = {
 }
 """Characters YAML reads as the end of a line, besides the newline itself."""
 
+_OTHER_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+
 _ODD_SPACE_AFTER_KEY = re.compile(
     r"[ \t]*(?:-[ \t]+)?([^\s:#'\"\[\]{},&*!|>%@`-][^:#\n]{0,60}?)"
     r":([\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff])"
@@ -175,7 +177,13 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
             "no closing '---' line",
             "a line of exactly '---' after the last field and before the story",
         )
-    for number, written in enumerate(lines[1:close], 2):
+    source = "\n".join(lines[1:close]) + "\n"
+    # Most front matter is plain ASCII and holds none of the characters looked for below: one
+    # scan of the whole text, not a Python loop over every character, decides that.
+    suspect = [] if source.isascii() else lines[1:close]
+    for number, written in enumerate(suspect, 2):
+        if written.isascii():
+            continue
         odd_space = _ODD_SPACE_AFTER_KEY.match(written)
         if odd_space:
             # YAML reads `title:<no-break space>x` as text, not as a field, and reports it
@@ -188,15 +196,15 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
                 "an ordinary space after the colon (retype the space)",
             )
         # YAML ends a line at these too, so every line number after one would be wrong.
-        breaks = [char for char in written if char in OTHER_LINE_BREAKS]
+        breaks = _OTHER_LINE_BREAK.search(written)
         if breaks:
             return problem(
                 number,
                 "front matter",
-                f"a line break character that editors do not show ({OTHER_LINE_BREAKS[breaks[0]]})",
+                "a line break character that editors do not show "
+                f"({OTHER_LINE_BREAKS[breaks.group(0)]})",
                 "ordinary text on each line (retype the line, or paste it as plain text)",
             )
-    source = "\n".join(lines[1:close]) + "\n"
     if len(source.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         return problem(
             2,
