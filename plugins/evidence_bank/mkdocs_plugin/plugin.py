@@ -30,7 +30,7 @@ from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.model import CaseStudy
 from ..core.problems import Problem, ProblemsError
-from ..core.render import ANY_ID, BLOCKS, TEMPLATES, THEME_IDS, Renderer, restore_html
+from ..core.render import ANY_ID, BLOCKS, TEMPLATES, THEME_IDS, Renderer, StudyShell, restore_html
 from ..core.search import SEARCH_INDEXES
 from ..core.site import MISSING_SITE_URL, Site, placeholder_reason
 from . import THEME
@@ -87,6 +87,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.renderer = None
         self.sanitised = set()
         self.stories = {}
+        self.shells: dict[str, StudyShell] = {}
         self.deferred = {}
         self.lists: dict[str, tuple[str, ...]] | None = None
         self.made = 0
@@ -377,7 +378,9 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         """The case study's page around its story; its sections join the story's headings in
         the table of contents."""
         assert self.renderer is not None
-        shell = self.worker.shell(study) if self.worker is not None else None
+        shell = self.shells.pop(page.file.src_uri, None)
+        if shell is None and self.worker is not None:
+            shell = self.worker.shell(study)
         made = self.renderer.case_study_page(study, story, shell)
         items = list(page.toc.items)
         for item in _walk(items):
@@ -523,7 +526,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             study = self.stories.get(src_uri)
             if study is None or self.renderer is None:
                 return page.present_anchor_ids
-            return page.present_anchor_ids | self.renderer.case_study_shell(study).ids
+            # Made once: the page is built around this same shell (`_case_study_page`).
+            shell = self.shells.get(src_uri)
+            if shell is None:
+                shell = self.shells[src_uri] = self.renderer.case_study_shell(study)
+            return page.present_anchor_ids | shell.ids
 
         return anchors
 
