@@ -23,6 +23,12 @@ SITE_NAME = "Anytown's evidence: co-production"
 SITE_URL = "https://evidence.anytown.gov.uk/bank/"
 
 
+def _pip(*args: str | Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--quiet", *map(str, args)], check=True, capture_output=True
+    )
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The plugin's wheel, built from this checkout and installed into a folder of its own."""
@@ -36,22 +42,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         source / "plugins",
         ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
     )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--wheel-dir",
-            str(work / "dist"),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    _pip("wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", work / "dist", source)
     (wheel,) = (work / "dist").glob("evidence_bank-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
@@ -60,21 +51,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ]
     # What the default configuration needs comes with the package.
     assert any("pagefind[bin]" in line.replace(" ", "") for line in requires), requires
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--target",
-            str(work / "lib"),
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    _pip("install", "--no-deps", "--target", work / "lib", wheel)
     return work / "lib"
 
 
