@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -70,6 +71,14 @@ def make_project(
 
 def build(project: Path, *, site_dir: Path | None = None) -> Path:
     """Build `project` in this process with MkDocs, strict; return the site folder."""
+    site = site_dir or project / "site"
+    built_plugin(project, site_dir=site)
+    return site
+
+
+def built_plugin(project: Path, *, site_dir: Path | None = None) -> Any:
+    """Build `project` in this process with MkDocs, strict; return the evidence-bank plugin,
+    whose `stats` are the build's figures."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -79,7 +88,7 @@ def build(project: Path, *, site_dir: Path | None = None) -> Path:
         mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
-    return site
+    return config.plugins["evidence-bank"]
 
 
 def build_error(project: Path) -> str:

@@ -3,6 +3,7 @@ each save of a case study, kept anywhere, and a saved mistake in the browser."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -13,7 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from evidence_bank.mkdocs_plugin.preview import Preview
+from evidence_bank.core.preview import Preview
 
 from tests.helpers import MINIMAL, make_project
 
@@ -73,8 +74,10 @@ def test_an_edited_case_study_is_rebuilt_and_served(tmp_path: Path) -> None:
 
 
 def _preview(
-    project: Path, port: int, log: Path, draft: Path | None = None
+    project: Path, port: int, log: Path, draft: Path | None = None, stats: Path | None = None
 ) -> subprocess.Popen[bytes]:
+    """`./scripts/preview` of `draft` (or the first case study); with `stats`, the plugin
+    writes each rebuild's figures there."""
     first = sorted(p.name for p in (project / "case_studies").iterdir())[0]
     with log.open("w") as out:
         return subprocess.Popen(
@@ -87,7 +90,12 @@ def _preview(
                 f"127.0.0.1:{port}",
             ],
             cwd=project,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "EB_ROOT": str(project)},
+            env={
+                **os.environ,
+                "NO_MKDOCS_2_WARNING": "1",
+                "EB_ROOT": str(project),
+                "EB_BUILD_STATS": str(stats or ""),
+            },
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -123,27 +131,34 @@ def test_the_preview_makes_again_only_what_an_edit_changes(tmp_path: Path) -> No
     }
     project = make_project(tmp_path, studies, config={"strict": True})
     port = _free_port()
-    log = tmp_path / "serve.log"
-    server = _preview(project, port, log)
+    log, stats = tmp_path / "serve.log", tmp_path / "stats.json"
+    server = _preview(project, port, log, stats=stats)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/case-studies/first/", "The first case study")
+        first = json.loads(stats.read_text(encoding="utf-8"))
+        assert first["pages_made"] == first["pages"]
+        # The second case study lists the first among related ones.
+        assert "The first case study" in _get(f"{base}/case-studies/second/")
         time.sleep(0.5)
         (project / "case_studies" / "first.md").write_text(
             studies["first.md"].replace("The first case study", "The edited case study"),
             encoding="utf-8",
         )
         _wait_for(f"{base}/case-studies/first/", "The edited case study")
+        again = json.loads(stats.read_text(encoding="utf-8"))
+        # Everything that shows the edit is up to date: lists, related case studies, data.
         _wait_for(f"{base}/case-studies/", "The edited case study")
-        assert "The second case study" in _get(f"{base}/case-studies/second/")
+        _wait_for(f"{base}/case-studies/second/", "The edited case study")
+        _wait_for(f"{base}/data/v1/case-studies.json", "The edited case study")
+        _wait_for(f"{base}/feeds/case-studies.xml", "The edited case study")
+        _wait_for(f"{base}/case-studies/first/cite.bib", "The edited case study")
+        assert "The third case study" in _get(f"{base}/case-studies/third/")
     finally:
         server.terminate()
         server.wait(timeout=10)
     text = log.read_text(encoding="utf-8")
-    made = [line for line in text.splitlines() if "pages made again" in line]
-    assert len(made) >= 2, text
-    again, total = (int(n) for n in made[-1].split("evidence_bank: ")[1].split()[0:3:2])
-    assert 1 <= again < total, made[-1]
+    assert 3 <= again["pages_made"] < again["pages"] == first["pages"], again
     assert "Aborted" not in text and "dirty" not in text, text
 
 

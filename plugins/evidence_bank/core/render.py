@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import enum
 import functools
 import html
 import io
@@ -208,6 +209,20 @@ Memo = dict[Any, tuple[Any, tuple[CaseStudy, ...]]]
 """What a Renderer made, by what it was made from, with the case studies it was made from."""
 
 
+class Lists(enum.Enum):
+    """Where a generated page's lists of case studies go (the HTML its templates mark)."""
+
+    IN_MARKDOWN = "in the markdown"
+    """Left in the page's markdown, marks removed: a preview, which makes a page again only
+    when its markdown changes, so the markdown must hold everything the page shows."""
+    SET_ASIDE = "set aside"
+    """Made, and set aside from the markdown (`defer_html`), for `restore_html` to put back
+    into the page's HTML: Markdown need not read them (at 10,000 case studies, reading the
+    lists took MkDocs 11 s)."""
+    LATER = "later"
+    """Set aside empty: made by `list_html` in another process (`background.py`)."""
+
+
 class Renderer:
     """Renders every generated page of the bank."""
 
@@ -217,17 +232,12 @@ class Renderer:
         *,
         templates_dir: Path | None = None,
         site: Site | None = None,
+        lists: Lists = Lists.IN_MARKDOWN,
         memo: Memo | None = None,
-        defer: bool = False,
-        cards: bool = True,
     ) -> None:
         self.catalog = catalog
-        self.defer = defer
-        """Whether generated pages set their marked HTML aside (`defer_html`); else it stays
-        in their markdown, marks removed."""
-        self.cards = cards
-        """Whether lists of case studies are made; without, each is left empty (and set aside,
-        with `defer`), for `list_html` to make elsewhere."""
+        self.templates_dir = templates_dir
+        self.lists = lists
         self.memo = memo
         """List pages made by an earlier Renderer, for a caller that renders the same bank
         again and again (a live preview): a page whose case studies are the very same objects
@@ -360,13 +370,11 @@ class Renderer:
 
     def list_html(self) -> dict[str, tuple[str, ...]]:
         """The HTML each generated page sets aside (`defer_html`), by the page's `src_uri`, with
-        every list of case studies made: what a Renderer without `cards` leaves empty."""
-        cards, defer = self.cards, self.defer
-        self.cards = self.defer = True
-        try:
-            return {page.src_uri: page.html for page in self.pages() if page.html}
-        finally:
-            self.cards, self.defer = cards, defer
+        every list of case studies made: what a Renderer with `Lists.LATER` leaves empty."""
+        made = Renderer(
+            self.catalog, templates_dir=self.templates_dir, site=self.site, lists=Lists.SET_ASIDE
+        )
+        return {page.src_uri: page.html for page in made.pages() if page.html}
 
     def block(self, name: str, src_uri: str) -> str:
         """The HTML of block `name` (one of `BLOCKS`) for the authored page at `src_uri`."""
@@ -390,12 +398,10 @@ class Renderer:
 
         return BLOCK_MARKER.sub(replace, markdown), unknown
 
-    def bank_files(self, bank_wide: bool = True) -> list[tuple[str, Callable[[], str]]]:
+    def bank_files(self) -> list[tuple[str, Callable[[], str]]]:
         """The downloads that are not one case study's own, as (path below the site root,
         make), in a fixed order: templates, schema, open data, feeds, CITATION.cff. Their paths
-        are known before their text is made, so that pages may link to them.
-
-        Without `bank_wide`, the open data and feeds (`bank_wide_downloads`) are left out."""
+        are known before their text is made, so that pages may link to them."""
         vocabulary, site = self.vocabulary, self.site
         files: list[tuple[str, Callable[[], str]]] = [
             (
@@ -405,30 +411,21 @@ class Renderer:
             ("downloads/co-design-checklist.csv", functools.partial(checklist_csv, vocabulary)),
             (SCHEMA_PATH, functools.partial(json_schema_text, vocabulary, site.url)),
         ]
-        if bank_wide:
-            files += self._bank_wide()
+        files += [*export.data_files(self.catalog, site), *export.feed_files(self.catalog, site)]
         files.append(("CITATION.cff", functools.partial(export.citation_cff, site)))
         return files
 
-    def downloads(self, bank_wide: bool = True) -> Iterator[tuple[str, bytes]]:
+    def downloads(self) -> Iterator[tuple[str, bytes]]:
         """Files to publish as they are: (path below the site root, bytes), in a fixed order:
         `bank_files`, then every case study's citations, then every case study's redirects.
 
         Each file is made as it is reached, so that they need not all be held at once."""
-        for path, make in self.bank_files(bank_wide):
+        for path, make in self.bank_files():
             yield path, make().encode("utf-8")
         studies = sorted(self.catalog.by_id.values(), key=lambda s: s.id)
         for make_study in (self.study_citations, self.study_redirects):
             for study in studies:
                 yield from self._study_files(make_study, study)
-
-    def bank_wide_downloads(self) -> list[tuple[str, bytes]]:
-        """The open data and feeds: the files that list every case study, the slowest to make."""
-        return [(path, make().encode("utf-8")) for path, make in self._bank_wide()]
-
-    def _bank_wide(self) -> list[tuple[str, Callable[[], str]]]:
-        catalog, site = self.catalog, self.site
-        return [*export.data_files(catalog, site), *export.feed_files(catalog, site)]
 
     def _study_files(
         self, make: Callable[[CaseStudy], list[tuple[str, str]]], study: CaseStudy
@@ -633,10 +630,11 @@ class Renderer:
             _meta(title, description, meta), allow_unicode=True, sort_keys=True, width=10_000
         )
         in_nav = src_uri.endswith("index.md") or "/" not in src_uri
-        if self.defer:
-            body, pieces = defer_html(body)
+        pieces: tuple[str, ...] = ()
+        if self.lists is Lists.IN_MARKDOWN:
+            body = _HTML.sub(r"\1", body)  # The marks alone removed.
         else:
-            body, pieces = _HTML.sub(r"\1", body), ()  # The marks alone removed.
+            body, pieces = defer_html(body)
         return GeneratedPage(src_uri, f"---\n{front}---\n\n{body}", in_nav, html=pieces)
 
     def _template(self, name: str, here: str, **context: Any) -> str:
@@ -649,7 +647,7 @@ class Renderer:
             root=_root(here),
             site_url=self.site.url,
             site_name=self.site.name,
-            cards=self.cards,
+            lists_now=self.lists is not Lists.LATER,
             **context,
         )
 

@@ -8,6 +8,8 @@ records paths from the site's root, so they survive the move.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -78,3 +80,32 @@ def placeholder_reason(url: str | None) -> str | None:
     if host == "localhost" or host.endswith(RESERVED_SUFFIXES) or host.startswith("127."):
         return f"site_url {url} is a placeholder: {host} is not a public address"
     return None
+
+
+class SiteUrlError(Exception):
+    """A site that cannot be published at the address it has."""
+
+
+def check_site_url(url: str | None, *, required: bool) -> str | None:
+    """What to warn of about `url` (every absolute address the bank publishes is made from
+    it), or None; SiteUrlError when `required` (publishing) and it is missing or a
+    placeholder."""
+    reason = placeholder_reason(url)
+    if reason is None:
+        return None
+    if required:
+        raise SiteUrlError(
+            f"{reason}. The site cannot be published with it: every citation, permanent "
+            "address, feed and download would point there. Set site_url in mkdocs.yml to "
+            "the address the site is published at (for example "
+            "https://your-organisation.github.io/evidence-bank/)."
+        )
+    return None if url else MISSING_SITE_URL
+
+
+def build_date() -> str:
+    """The build's date: from SOURCE_DATE_EPOCH when set, so that builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
+    return dt.date.today().isoformat()

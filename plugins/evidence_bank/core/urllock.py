@@ -173,3 +173,25 @@ def check(
     locked = set(lock.urls)
     new = [url for url in published if url not in locked]
     return problems, new
+
+
+class LockError(Exception):
+    """Published addresses that stopped working, one a line."""
+
+
+def enforce(site: Path, path: Path, shown: str, *, use_directory_urls: bool, update: bool) -> str:
+    """Check the built `site` against the lock at `path` (`shown` as the log names it); with
+    `update`, append the new addresses to it. Returns what to log; LockError if a published
+    address stopped working."""
+    lock = read_lock(path)
+    problems, new = check(site, lock, use_directory_urls=use_directory_urls)
+    if problems:
+        raise LockError("Published addresses must keep working:\n" + "\n".join(problems))
+    if update:
+        write_lock(path, Lock(use_directory_urls, lock.urls), new)
+        return f"{len(new)} new addresses added to {shown}"
+    if not new:
+        return f"every address is in {shown}"
+    # New addresses are welcome: the deploy on main records them (README: the URL lock).
+    listed = ", ".join(new[:5]) + (", ..." if len(new) > 5 else "")
+    return f"{len(new)} new addresses, recorded in {shown} when the site is deployed: {listed}"

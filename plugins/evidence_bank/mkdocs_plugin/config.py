@@ -35,7 +35,8 @@ class EvidenceBankConfig(base.Config):  # type: ignore[no-untyped-call]
 
     search_index_in_serve = c.Optional(c.Type(bool))
     """Also index after every rebuild under `mkdocs serve`. Default: only while the bank is
-    small enough (up to `SERVE_INDEX_LIMIT` case studies) for it to take well under a second."""
+    small enough (up to `core.build.SERVE_INDEX_LIMIT` case studies) for it to take well under
+    a second."""
 
     content_security_policy = c.Type(bool, default=True)
     """Add a Content-Security-Policy `<meta>` to every page (not under `mkdocs serve`, whose

@@ -1,24 +1,24 @@
-"""What makes a large build faster changes nothing in the site: the worker process of `mkdocs
-build` (mkdocs_plugin/worker.py) makes what the build makes without it, and its failures fail
-the build; lists of case studies set aside from the markdown MkDocs reads come back unchanged."""
+"""What makes a large build faster changes nothing in the site: the second process of `mkdocs
+build` (core/background.py) makes what the build makes without it, and its failures fail the
+build with its traceback; lists of case studies set aside from the markdown MkDocs reads come
+back unchanged."""
 
 from __future__ import annotations
 
-import logging
+import json
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from evidence_bank.core import background, render
 from evidence_bank.core import catalog as catalog_module
-from evidence_bank.core import render
 from evidence_bank.core import vocabulary as vocabulary_module
+from evidence_bank.core.background import Background
 from evidence_bank.core.render import Renderer
 from evidence_bank.core.site import Site
 from evidence_bank.core.synthetic import write_bank
-from evidence_bank.mkdocs_plugin.worker import Worker
 
-from tests.helpers import build, build_alone, case_study, make_project
+from tests.helpers import build_alone, built_plugin, case_study, make_project
 
 
 def _project(tmp_path: Path, count: int = 30) -> Path:
@@ -39,30 +39,48 @@ def _tree(site: Path) -> dict[str, bytes]:
     }
 
 
-NO_FORK = "import os\ndel os.fork\n"
-"""Python for `build_alone`: the build runs without the worker."""
+def _from(count: int) -> str:
+    """Python for `build_alone`: the second process used from `count` case studies."""
+    return f"import os\nos.environ['EB_BACKGROUND_FROM'] = '{count}'\n"
 
 
-def test_the_worker_makes_what_the_build_makes_without_it(
+def _built(tmp_path: Path, project: Path, name: str, before: str) -> dict[str, object]:
+    """Build `project` alone into `tmp_path/name`; the plugin's figures (`Stats`)."""
+    stats = tmp_path / f"{name}.json"
+    before = f"import os\nos.environ['EB_BUILD_STATS'] = {str(stats)!r}\n" + before
+    status, log = build_alone(project, tmp_path / name, before=before)
+    assert status == 0, log
+    figures: dict[str, object] = json.loads(stats.read_text(encoding="utf-8"))
+    return figures
+
+
+def test_the_second_process_makes_what_the_build_makes_without_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     project = _project(tmp_path)
-    status, log = build_alone(project, tmp_path / "with")
-    assert status == 0, log
-    assert "worker process: 30 case-study shells and " in log
-    status, log = build_alone(project, tmp_path / "without", before=NO_FORK)
-    assert status == 0, log
-    assert "worker process" not in log and "downloads written in" in log
-    with_worker, without = _tree(tmp_path / "with"), _tree(tmp_path / "without")
-    assert with_worker.keys() == without.keys()
-    assert [path for path in with_worker if with_worker[path] != without[path]] == []
+    beside = _built(tmp_path, project, "with", _from(1))
+    assert isinstance(beside["background"], dict)
+    assert beside["background"]["shells"] == 30 and beside["background"]["clashes"] == []
+    alone = _built(tmp_path, project, "without", _from(31))
+    assert alone["background"] is None
+    with_it, without = _tree(tmp_path / "with"), _tree(tmp_path / "without")
+    assert with_it.keys() == without.keys()
+    assert [path for path in with_it if with_it[path] != without[path]] == []
     # The downloads are all there, and none is left empty.
-    assert len([path for path in with_worker if path.endswith("cite.bib")]) == 30
-    assert b"" not in with_worker.values()
+    assert len([path for path in with_it if path.endswith("cite.bib")]) == 30
+    assert b"" not in with_it.values()
 
 
-def test_the_workers_shells_and_files_are_the_renderers(tmp_path: Path) -> None:
+def test_a_small_bank_is_built_in_one_process(tmp_path: Path) -> None:
+    # The real bank has a handful of case studies: a second process would cost more than
+    # it saves (`background.THRESHOLD`).
+    figures = _built(tmp_path, _project(tmp_path, count=5), "site", "")
+    assert background.THRESHOLD > 5 and figures["background"] is None
+    assert figures["case_studies"] == 5 and figures["pages_made"] == figures["pages"]
+
+
+def test_the_second_processs_shells_and_files_are_the_renderers(tmp_path: Path) -> None:
     project = _project(tmp_path, count=12)
     vocabulary = vocabulary_module.load(vocabulary_module.default_path(), "v")
     bank = catalog_module.load(
@@ -71,47 +89,48 @@ def test_the_workers_shells_and_files_are_the_renderers(tmp_path: Path) -> None:
     renderer = Renderer(bank, site=Site(url="https://bank.example.org/"))
     studies = list(bank.case_studies)
     site = tmp_path / "site"
-    worker = Worker(renderer, studies, site, {})
-    deadline = time.monotonic() + 60
-    while not (worker.scratch / "report.json").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert worker.lists() == renderer.list_html()
-    assert any("eb-case" in piece for pieces in worker.lists().values() for piece in pieces)
-    for study in studies:
-        assert worker.shell(study) == renderer.case_study_shell(study)
-    assert worker.shell(studies[0]) is None  # Handed over once; the build makes it if asked.
+    work = Background(renderer, studies, site, {})
+    lists = work.lists()
+    assert lists == renderer.list_html()
+    assert any("eb-case" in piece for pieces in lists.values() for piece in pieces)
     expected = dict(renderer.downloads())
-    done = worker.finish()
+    done = work.finish()  # Every shell is made by now.
+    for study in studies:
+        assert work.shell(study) == renderer.case_study_shell(study)
+    assert work.shell(studies[0]) is None  # Handed over once; the build makes it if asked.
     assert (done.shells, done.files, done.clashes) == (12, len(expected), [])
     assert _tree(site) == expected
-    assert not worker.scratch.exists()
 
 
 @pytest.mark.parametrize("method", ["list_html", "downloads"])
-def test_a_failing_worker_fails_the_build_with_its_reason(tmp_path: Path, method: str) -> None:
-    # Only the worker makes the lists (first) and the downloads (last), so only it fails.
-    broken = (
+def test_a_failing_second_process_fails_the_build_with_its_traceback(
+    tmp_path: Path, method: str
+) -> None:
+    # Only the second process makes the lists (first) and the downloads (last).
+    broken = _from(1) + (
         "from evidence_bank.core.render import Renderer\n"
-        "def broken(self, bank_wide=True):\n"
+        "def broken(self):\n"
         "    raise OSError('the disk is full')\n"
         f"Renderer.{method} = broken\n"
     )
     status, log = build_alone(_project(tmp_path, count=3), tmp_path / "site", before=broken)
     assert status != 0
-    assert "The worker process failed" in log
+    assert "The build's second process failed" in log
     assert "OSError: the disk is full" in log
+    assert f"in {method}" in log or "broken" in log  # the second process's own traceback
+    assert "Traceback" in log
 
 
-@pytest.mark.parametrize("worker", [True, False], ids=["worker", "no worker"])
+@pytest.mark.parametrize("beside", [True, False], ids=["second process", "one process"])
 @pytest.mark.parametrize(
     "authored",
     ["id/cs-0100/index.html", "case-studies/minimal/cite.bib", "data/v1/case-studies.json"],
 )
 def test_a_download_may_not_overwrite_an_authored_file(
-    tmp_path: Path, worker: bool, authored: str
+    tmp_path: Path, beside: bool, authored: str
 ) -> None:
     project = make_project(tmp_path, content={authored: "mine"})
-    status, log = build_alone(project, tmp_path / "site", before="" if worker else NO_FORK)
+    status, log = build_alone(project, tmp_path / "site", before=_from(1 if beside else 99))
     assert status != 0
     assert f"content/{authored} would be overwritten by the generated file {authored}" in log
 
@@ -122,17 +141,15 @@ def test_lists_set_aside_from_markdown_come_back_unchanged(
     # 60 case studies: the list of case studies has a second page, which is sanitised.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     project = _project(tmp_path, count=60)
-    status, log = build_alone(project, tmp_path / "set-aside")
-    assert status == 0 and "worker process" in log, log
-    # As a preview makes them: the lists made in the build's own process (no worker) and left
-    # in the markdown that MkDocs reads.
-    read = NO_FORK + (
-        "from evidence_bank.core import render\n"
-        "defer = render.defer_html\n"
-        "render.defer_html = lambda md: (render.restore_html(*defer(md)), ())\n"
+    _built(tmp_path, project, "set-aside", _from(1))
+    # As a preview makes them: the lists made in the build's own process and left in the
+    # markdown that MkDocs reads.
+    read = _from(999) + (
+        "from evidence_bank.core.build import Mode\n"
+        "from evidence_bank.core.render import Lists\n"
+        "Mode.lists = property(lambda self: Lists.IN_MARKDOWN)\n"
     )
-    status, log = build_alone(project, tmp_path / "read", before=read)
-    assert status == 0 and "worker process" not in log, log
+    _built(tmp_path, project, "read", read)
     set_aside, read_by_markdown = _tree(tmp_path / "set-aside"), _tree(tmp_path / "read")
     assert set_aside.keys() == read_by_markdown.keys()
     assert [path for path in set_aside if set_aside[path] != read_by_markdown[path]] == []
@@ -160,29 +177,30 @@ def test_setting_html_aside_and_putting_it_back() -> None:
 
 
 def test_a_build_beside_other_threads_does_not_fork(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A forked child of a process with other threads can deadlock: such a build does the
-    # worker's work itself.
+    # second process's work itself.
+    monkeypatch.setenv("EB_BACKGROUND_FROM", "1")
     project = _project(tmp_path, count=5)
     failures: list[BaseException] = []
+    plugins = []
 
     def run() -> None:
         try:
-            build(project)
+            plugins.append(built_plugin(project))
         except BaseException as error:  # pragma: no cover - shown by the assertion below
             failures.append(error)
 
-    with caplog.at_level(logging.INFO):
-        thread = threading.Thread(target=run)
-        thread.start()
-        thread.join()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
     assert failures == []
-    assert "worker process" not in caplog.text and "downloads written in" in caplog.text
+    assert plugins[0].stats.background is None and plugins[0].stats.case_studies == 5
     assert len(list((project / "site").rglob("cite.bib"))) == 5
 
 
-def test_a_case_study_may_be_called_like_the_workers_own_files(tmp_path: Path) -> None:
+def test_a_case_study_may_be_called_like_the_second_processs_work(tmp_path: Path) -> None:
     names = ("lists", "report", "error", "0")
     project = make_project(
         tmp_path,
@@ -193,9 +211,9 @@ def test_a_case_study_may_be_called_like_the_workers_own_files(tmp_path: Path) -
             for number, name in enumerate(names)
         },
     )
+    figures = _built(tmp_path, project, "site", _from(1))
+    assert figures["background"] is not None
     site = tmp_path / "site"
-    status, log = build_alone(project, site)
-    assert status == 0 and "worker process" in log, log
     for name in names:
         page = (site / "case-studies" / name / "index.html").read_text(encoding="utf-8")
         assert f"The story of {name}." in page

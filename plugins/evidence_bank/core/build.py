@@ -1,0 +1,283 @@
+"""One build of the bank, as the MkDocs adapter drives it: the mode it runs in, what it adds to
+the site, and its figures. No MkDocs here: the adapter hands in paths and HTML, and adds to the
+build the pages and files it gets back.
+
+The path of one case study, `case_studies/daisy-hill.md`, through a build:
+
+1. `catalog.load` reads, checks and indexes every file (in several processes on a big bank).
+2. `Bank.generated` gives MkDocs its page `case-studies/daisy-hill.md`: the story alone, so that
+   MkDocs renders its markdown (links checked, headings in the table of contents) and no more.
+3. When MkDocs has rendered the story, `Bank.study_page` puts the page's HTML around it (the
+   case study's "shell": card, facts, pathway, sources, citations; made ahead in the second
+   process on a big bank, `background.py`), sanitised.
+4. The search index is made from the page's searchable parts (`search.py`).
+5. Its open data, feeds, citations and `/id/` redirect are written by `Bank.finish` (or by the
+   second process): the files every case study is in, and its own.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import background as background_module
+from . import sanitise
+from .background import Background, Report, clash, fork_is_safe, write_downloads
+from .catalog import Catalog
+from .model import CaseStudy
+from .render import (
+    ANY_ID,
+    GeneratedPage,
+    Lists,
+    Memo,
+    Renderer,
+    StudyPage,
+    StudyShell,
+    restore_html,
+)
+from .site import Site
+
+SERVE_INDEX_LIMIT = 300
+"""Up to this many case studies, `mkdocs serve` rebuilds the search index too (under 0.5 s)."""
+
+
+class Mode(enum.Enum):
+    """How MkDocs runs this build: each mode's choices are made here, in one place."""
+
+    BUILD = "build"
+    """`mkdocs build` (and `gh-deploy`): everything made afresh; a big bank's lists, shells and
+    downloads made in a second process; security policy, search index and URL lock."""
+    SERVE = "serve"
+    """`mkdocs serve`: everything made afresh at every rebuild, in the server's process."""
+    PREVIEW = "preview"
+    """`mkdocs serve --dirty` (`./scripts/preview`): after an edit, the pages, lists and files
+    it changed are made again, and only those; the rest stays as it was made."""
+
+    @classmethod
+    def of(cls, command: str, dirty: bool) -> Mode:
+        if command == "serve":
+            return cls.PREVIEW if dirty else cls.SERVE
+        return cls.BUILD
+
+    @property
+    def lists(self) -> Lists:
+        # A preview makes a page again only when its markdown changes: the lists stay in it.
+        return Lists.IN_MARKDOWN if self is Mode.PREVIEW else Lists.SET_ASIDE
+
+    @property
+    def secures_pages(self) -> bool:
+        """A security policy on every page: not under `mkdocs serve`, whose live-reload script
+        is added after the plugin's last hook, and which a policy would block."""
+        return self is Mode.BUILD
+
+    @property
+    def checks_url_lock(self) -> bool:
+        return self is Mode.BUILD
+
+    def indexes_search(self, case_studies: int, chosen: bool | None) -> bool:
+        """Whether the build makes the search index: always for a build; while serving, as
+        `chosen`, or else while the bank is small (`SERVE_INDEX_LIMIT`)."""
+        if self is Mode.BUILD:
+            return True
+        return chosen if chosen is not None else case_studies <= SERVE_INDEX_LIMIT
+
+
+@dataclass
+class Stats:
+    """A build's figures, for the log, the tests and the benchmark."""
+
+    case_studies: int = 0
+    read_seconds: float = 0.0
+    """Reading, checking and indexing the case studies."""
+    generate_seconds: float = 0.0
+    """Making the generated pages' markdown."""
+    page_seconds: float = 0.0
+    """Per-page work: case-study pages, lists put back, sanitiser, security policy."""
+    download_seconds: float = 0.0
+    """Writing downloads in the build's own process, or waiting for the second process."""
+    pages: int = 0
+    pages_made: int = 0
+    """Pages MkDocs rendered: all of them, except in a preview."""
+    background: Report | None = None
+    """The second process's figures, when there was one."""
+    search_seconds: float = 0.0
+    search_peak_mb: float | None = None
+    peak_mb: float | None = None
+    """The build process's peak memory, where the platform says."""
+
+    @property
+    def plugin_seconds(self) -> float:
+        """The plugin's own share of the build (not the search index's, made by Pagefind)."""
+        return self.read_seconds + self.generate_seconds + self.page_seconds + self.download_seconds
+
+
+class BankError(Exception):
+    """A build that cannot go on, with why in plain English."""
+
+
+@dataclass
+class Bank:
+    """What one build holds between its hooks."""
+
+    mode: Mode
+    catalog: Catalog
+    renderer: Renderer
+    authored: Mapping[str, str]
+    """Every file already in the site, by its path below docs_dir and below the site root, as
+    it is shown: what the plugin generates may not replace them."""
+    stats: Stats = field(default_factory=Stats)
+    stories: dict[str, CaseStudy] = field(default_factory=dict)
+    """Case studies by their page's src_uri."""
+    set_aside: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The HTML each generated page set aside from its markdown (`Lists.SET_ASIDE`)."""
+    sanitised: set[str] = field(default_factory=set)
+    """Generated pages that list contributed text, sanitised as a whole."""
+    shells: dict[str, StudyShell] = field(default_factory=dict)
+    """Shells made early, to learn a page's ids (`study_ids`), for its page to use."""
+    background: Background | None = None
+    lists_received: bool = False
+    """Whether the second process's lists are in `set_aside`."""
+
+    def generated(self) -> Iterator[GeneratedPage]:
+        """Every generated page, noted for the hooks that follow; BankError on a clash with
+        an authored file."""
+        clashes = []
+        started = time.perf_counter()
+        for page in self.renderer.pages():
+            if page.src_uri in self.authored:
+                clashes.append(clash(self.authored, page.src_uri, "page"))
+                continue
+            if page.study is not None:
+                self.stories[page.src_uri] = page.study
+            elif (
+                page.src_uri.startswith("case-studies/") and page.src_uri != "case-studies/index.md"
+            ):
+                self.sanitised.add(page.src_uri)
+            if page.html:
+                self.set_aside[page.src_uri] = page.html
+            yield page
+        self.stats.generate_seconds += time.perf_counter() - started
+        self.stats.case_studies = len(self.catalog.case_studies)
+        raise_clashes(clashes)
+
+    def declared(self) -> list[str]:
+        """The downloads pages may link to (not `.md`, which MkDocs would render), by their path
+        below the site root: declared to MkDocs before they are written."""
+        paths = [path for path, _ in self.renderer.bank_files() if not path.endswith(".md")]
+        raise_clashes([clash(self.authored, path) for path in paths if path in self.authored])
+        return paths
+
+    def start_background(self, site: Path) -> None:
+        """The second process starts on its work, if `start` left the lists to it."""
+        if self.renderer.lists is Lists.LATER:
+            self.background = Background(
+                self.renderer, list(self.stories.values()), site, self.authored
+            )
+
+    def page_html(self, src_uri: str, html: str) -> tuple[str, set[str]]:
+        """A generated page's HTML with what it set aside back in place, sanitised if it lists
+        contributed text; and the ids the lists put back bring."""
+        ids: set[str] = set()
+        pieces = self.set_aside.get(src_uri)
+        if pieces is not None:
+            if self.background is not None:
+                if not self.lists_received:
+                    self.set_aside.update(self.background.lists())
+                    self.lists_received = True
+                pieces = self.set_aside[src_uri]
+            html = restore_html(html, pieces)
+            ids = {i for piece in pieces for i in ANY_ID.findall(piece)}
+        if src_uri in self.sanitised:
+            # Defence in depth for contributed content. A case study's page is sanitised as it
+            # is made (`study_page`).
+            html = sanitise.clean(html)
+        return html, ids
+
+    def study_ids(self, src_uri: str, ids: set[str]) -> set[str]:
+        """The ids of a case study's page (`ids`: its story's), the shell's too."""
+        study = self.stories[src_uri]
+        shell = self.shells.get(src_uri)
+        if shell is None:
+            shell = self.shells[src_uri] = self.renderer.case_study_shell(study)
+        return ids | shell.ids
+
+    def study_page(self, src_uri: str, story: str) -> StudyPage:
+        """A case study's page around its story's HTML (its shell made once: `study_ids`
+        may have made it already, or the second process)."""
+        study = self.stories[src_uri]
+        shell = self.shells.pop(src_uri, None)
+        if shell is None and self.background is not None:
+            shell = self.background.shell(study)
+        return self.renderer.case_study_page(study, story, shell)
+
+    def timed(self, call: Callable[[], str]) -> str:
+        """`call()`, its time counted as per-page work."""
+        started = time.perf_counter()
+        try:
+            return call()
+        finally:
+            self.stats.page_seconds += time.perf_counter() - started
+
+    def finish(
+        self, site: Path, preview_writes: Callable[[str, bytes], bool] | None = None
+    ) -> None:
+        """The downloads written (or the second process waited for); BankError on a clash."""
+        started = time.perf_counter()
+        if self.background is not None:
+            background, self.background = self.background, None
+            self.stats.background = report = background.finish()
+            clashes = report.clashes
+        else:
+            downloads = self.renderer.downloads()
+            if preview_writes is not None:
+                downloads = ((path, data) for path, data in downloads if preview_writes(path, data))
+            _, clashes = write_downloads(downloads, site, self.authored)
+        self.stats.download_seconds += time.perf_counter() - started
+        raise_clashes(clashes)
+
+    def cancel(self) -> None:
+        if self.background is not None:
+            self.background.cancel()
+            self.background = None
+
+
+def start(
+    mode: Mode,
+    catalog: Catalog,
+    site: Site,
+    templates_dir: Path | None,
+    authored: Mapping[str, str],
+    memo: Memo | None = None,
+    stats: Stats | None = None,
+) -> Bank:
+    """A build of `catalog` in `mode`: on a big bank, where forking is safe, `mkdocs build`
+    leaves the lists of case studies to the second process (`start_background`)."""
+    big = len(catalog.case_studies) >= background_threshold()
+    later = mode is Mode.BUILD and big and fork_is_safe()
+    renderer = Renderer(
+        catalog,
+        templates_dir=templates_dir,
+        site=site,
+        lists=Lists.LATER if later else mode.lists,
+        memo=memo,
+    )
+    return Bank(mode, catalog, renderer, authored, stats or Stats())
+
+
+def background_threshold() -> int:
+    """Case studies from which the second process is used (`background.THRESHOLD`; the
+    environment variable `EB_BACKGROUND_FROM` sets another, for measuring)."""
+    chosen = os.environ.get("EB_BACKGROUND_FROM", "")
+    return int(chosen) if chosen.isdigit() else background_module.THRESHOLD
+
+
+def raise_clashes(clashes: list[str]) -> None:
+    if clashes:
+        raise BankError(
+            "Generated pages clash with authored files; rename or move the authored file:\n"
+            + "\n".join(clashes)
+        )

@@ -1,0 +1,151 @@
+"""What a preview keeps between its rebuilds, so that after an edit only what the edit changed
+is made again, and everything else stays as it was made, up to date.
+
+A preview is `mkdocs serve --dirty`, as `./scripts/preview` runs it: MkDocs keeps the site
+folder between rebuilds and renders again only the pages it is told changed. The adapter asks
+`Preview.changed` for each generated page, keyed on what the page is made from:
+
+- a case study's page: its file's stamp (inode, size, modification time, as read), its story,
+  its related case studies, and the settings (vocabulary, templates);
+- a list page: its markdown, made again only when a case study in it changed (the `Renderer`
+  memo), or the settings did;
+- every download (open data, feeds, citations, redirects): its bytes, written after the page is
+  served (`Preview.write_later`), only the files that changed.
+
+`mkdocs build` makes everything afresh: it is the source of truth.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .catalog import ReadCache
+from .model import CaseStudy
+from .render import Memo
+
+
+class Preview:
+    """The state of one preview, across its rebuilds."""
+
+    def __init__(self) -> None:
+        self.memo: Memo = {}
+        """What the last rebuild's Renderer made (`Renderer.memo`)."""
+        self.real_names: dict[str, str] = {}
+        """Each linked case study as problems name it, and the file it links to."""
+        self.failure: bytes | None = None
+        """The page served instead of the site's while the last rebuild has failed."""
+        self._written: dict[str, Any] = {}
+        self._stamps: dict[str, tuple[int, int, int]] = {}
+        self._settings = ""
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def read(self, reads: ReadCache, settings: Iterable[Path]) -> None:
+        """After the case studies are read: note their files' stamps; forget every page made
+        before if anything in `settings` (vocabulary, templates) changed."""
+        self._stamps = {path.name: key for path, (key, _) in reads.files.items()}
+        stamp = " ".join(_stamp(path) for path in settings)
+        if stamp != self._settings:
+            self._settings = stamp
+            self.memo = {}
+            self._written = {}
+
+    def study_changed(self, src_uri: str, study: CaseStudy, related: tuple[CaseStudy, ...]) -> bool:
+        """Whether a case study's page must be made again."""
+        stamp = self._stamps.get(study.path.rsplit("/", 1)[-1])
+        return self.changed(src_uri, (stamp, study.body, related))
+
+    def changed(self, key: str, value: Any) -> bool:
+        """Whether `value` differs from what was noted under `key` last time (noting it)."""
+        before = self._written.get(key)
+        if before is value or before == value:
+            return False
+        self._written[key] = value
+        return True
+
+    def write_later(self, write: Callable[[Callable[[str, bytes], bool]], None]) -> None:
+        """Run `write(changed)` in a thread, once this rebuild's pages are served: the downloads
+        (at 5,000 case studies, the open data and feeds take 2 s to make). `wait` joins it."""
+        self.wait()
+
+        def run() -> None:
+            try:
+                write(self.changed)
+            except BaseException as error:  # Reported by the next rebuild (`wait`).
+                self._error = error
+
+        self._writer = threading.Thread(target=run, name="evidence-bank-downloads", daemon=True)
+        self._writer.start()
+
+    def wait(self) -> None:
+        """Wait for the downloads of the last rebuild; raise what stopped them, if anything."""
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+    def failure_page(self, messages: list[str]) -> bytes:
+        """The page served while the preview cannot be built: every problem (each file named as
+        the contributor knows it), escaped, and a script that reloads the page once the preview
+        builds again."""
+        lines = []
+        for message in dict.fromkeys(messages):  # Once each, in order.
+            for line in message.splitlines():
+                shown, colon, rest = line.partition(":")
+                lines.append(self.real_names.get(shown, shown) + colon + rest)
+        problems = html.escape("\n".join(lines))
+        return FAILURE_PAGE.format(problems=problems, header=FAILED_HEADER).encode("utf-8")
+
+
+def _stamp(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return "-"
+    return f"{path}:{stat.st_size}.{stat.st_mtime_ns}"
+
+
+FAILED_HEADER = "X-Evidence-Bank-Preview-Failed"
+"""Marks the page served while the preview cannot be built, so that the page can tell when the
+preview builds again."""
+
+FAILURE_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>The preview could not be built</title>
+<style>
+body {{ font-family: system-ui, sans-serif; line-height: 1.5; margin: 2rem auto;
+  max-width: 60rem; padding: 0 1rem; }}
+pre {{ background: #fdf0ef; border-left: 4px solid #b3261e; padding: 1rem;
+  white-space: pre-wrap; }}
+</style>
+</head>
+<body>
+<main>
+<h1>The preview could not be built</h1>
+<p>The site cannot be built from the files as they are now saved:</p>
+<pre>{problems}</pre>
+<p>Each line names the file and line, the field, what is there and what is expected.
+Fix the file and save it: this page reloads by itself once the preview builds again.
+<code>./scripts/validate</code> lists the same problems.</p>
+</main>
+<script>
+(function wait() {{
+  setTimeout(function () {{
+    fetch(location.href, {{ cache: "no-store" }}).then(function (response) {{
+      if (response.headers.get("{header}")) {{ wait(); }} else {{ location.reload(); }}
+    }}, wait);
+  }}, 1000);
+}})();
+</script>
+</body>
+</html>
+"""
