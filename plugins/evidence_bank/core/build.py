@@ -17,7 +17,9 @@ The path of one case study, `case_studies/daisy-hill.md`, through a build:
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import json
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -108,6 +110,23 @@ class Stats:
     search_peak_mb: float | None = None
     peak_mb: float | None = None
     """The build process's peak memory, where the platform says."""
+
+    def summary(self) -> str:
+        """The figures in a line, for the build's log."""
+        line = (
+            f"{self.case_studies} case studies published; {self.pages_made} of {self.pages} "
+            f"pages made; the plugin's own work took {self.plugin_seconds:.2f} s (reading "
+            f"{self.read_seconds:.2f} s, generating {self.generate_seconds:.2f} s, pages "
+            f"{self.page_seconds:.2f} s, downloads {self.download_seconds:.2f} s)"
+        )
+        if self.background is not None:
+            line += f"; second process: {self.background}"
+        return line
+
+    def write(self, path: Path) -> None:
+        """The figures as JSON, for a script (`./scripts/benchmark`)."""
+        figures = {**dataclasses.asdict(self), "plugin_seconds": self.plugin_seconds}
+        path.write_text(json.dumps(figures, sort_keys=True), encoding="utf-8")
 
     @property
     def plugin_seconds(self) -> float:
@@ -273,6 +292,15 @@ def background_threshold() -> int:
     environment variable `EB_BACKGROUND_FROM` sets another, for measuring)."""
     chosen = os.environ.get("EB_BACKGROUND_FROM", "")
     return int(chosen) if chosen.isdigit() else background_module.THRESHOLD
+
+
+def peak_memory() -> float | None:
+    """This process's peak memory in MB, where the platform says (`resource` is Unix only)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - exercised by hiding the module in a test
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def raise_clashes(clashes: list[str]) -> None:

@@ -21,6 +21,7 @@ import base64
 import hashlib
 import html as html_module
 import re
+from collections.abc import Callable
 
 # Each is matched in the page in lower case (`_lower`): a pattern that starts with a fixed string
 # is found several times faster than one that starts with a space or ignores case. HTML's names
@@ -119,3 +120,41 @@ def add_policy(html: str, allowed: frozenset[str]) -> tuple[str, list[str]]:
         return html, unknown
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, allowed, lower)}">'
     return html[: head.end()] + meta + html[head.end() :], unknown
+
+
+class Policies:
+    """The policies of one build's pages: the inline scripts each template may run, found
+    once per template and depth, and the pages that hold any other."""
+
+    def __init__(self) -> None:
+        self.theme: dict[tuple[str, str], frozenset[str]] = {}
+        """The scripts of each template rendered with no page, by (template, base_url)."""
+        self.scripts: frozenset[str] = frozenset()
+        """Those the next page written may run."""
+        self.unknown: list[str] = []
+
+    def allow(self, template: str, base_url: str, render_bare: Callable[[], str]) -> None:
+        """The next page is written from `template` at `base_url`: its policy allows the
+        scripts of `render_bare()`, the template rendered with no page and an empty navigation
+        (Material writes the page's relative `base_url` into one), so that none can come from
+        any page's text."""
+        key = (template, base_url)
+        if key not in self.theme:
+            self.theme[key] = script_hashes(render_bare())
+        self.scripts = self.theme[key]
+
+    def secure(self, html: str, name: str) -> str:
+        """`html` with its policy; a script it leaves out is noted against `name`."""
+        secured, unknown = add_policy(html, self.scripts)
+        self.unknown += [f"{name}: <script>{script}..." for script in unknown]
+        return secured
+
+    def problem(self) -> str | None:
+        """Why the build fails, if a page holds a script the policy leaves out."""
+        if not self.unknown:
+            return None
+        return (
+            "These pages hold inline scripts that are not the theme's own, so their security "
+            "policy leaves them out and a browser would not run them. A script of the site's "
+            "own belongs in a file listed under extra_javascript:\n  " + "\n  ".join(self.unknown)
+        )

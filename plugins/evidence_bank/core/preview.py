@@ -17,11 +17,16 @@ folder between rebuilds and renders again only the pages it is told changed. The
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import html
+import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from .catalog import ReadCache
 from .model import CaseStudy
@@ -43,6 +48,31 @@ class Preview:
         self._settings = ""
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
+        self.templates = TemplateCache()
+        """The theme's templates, compiled once for the preview's life."""
+        self.building = False
+        self._collector = True
+
+    def begin(self) -> None:
+        """A rebuild starts: the last one's downloads written first; no automatic garbage
+        collection meanwhile (it would stop the rebuild for half a second at a time to scan the
+        pages held from the first build)."""
+        self.building = True
+        self.wait()
+        self._collector = gc.isenabled()
+        gc.disable()
+
+    def end(self) -> None:
+        """A rebuild ended: the collector as it was, and a collection once the page is served,
+        unless another rebuild has started."""
+        if not self.building:
+            return
+        self.building = False
+        if self._collector:
+            gc.enable()
+        timer = threading.Timer(2.0, lambda: None if self.building else gc.collect())
+        timer.daemon = True
+        timer.start()
 
     def read(self, reads: ReadCache, settings: Iterable[Path]) -> None:
         """After the case studies are read: note their files' stamps; forget every page made
@@ -101,6 +131,79 @@ class Preview:
                 lines.append(self.real_names.get(shown, shown) + colon + rest)
         problems = html.escape("\n".join(lines))
         return FAILURE_PAGE.format(problems=problems, header=FAILED_HEADER).encode("utf-8")
+
+    @contextlib.contextmanager
+    def showing_failures(self, logged: Callable[[Exception], bool]) -> Iterator[None]:
+        """Run a rebuild: if it fails, `failure` becomes the page showing why (what it logged
+        as warnings and errors, and the error unless `logged(error)`: the error only says that
+        the problems logged stopped the build); else there is no failure."""
+        said = _Said()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(said)
+        try:
+            yield
+        except Exception as error:
+            problems = said.messages
+            if not (logged(error) and problems):
+                known = type(error).__module__.startswith("mkdocs")
+                reason = str(error) if known else f"{type(error).__name__}: {error}"
+                problems = [
+                    *problems,
+                    reason if known else f"An unexpected error stopped the build ({reason})",
+                ]
+            self.failure = self.failure_page(problems)
+            logger.error(
+                "The preview could not be built; its pages show why until a save fixes it."
+            )
+        else:
+            self.failure = None
+        finally:
+            logger.removeHandler(said)
+
+    def app(self, site: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+        """The server's WSGI application `site`, answering each page with the failure page
+        while there is one."""
+
+        def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            path = str(environ.get("PATH_INFO", ""))
+            failure = self.failure
+            if failure is None or not path.endswith(("/", ".html")) or "/livereload/" in path:
+                return site(environ, start_response)
+            headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
+            headers += [("Content-Length", str(len(failure))), (FAILED_HEADER, "1")]
+            start_response("500 Internal Server Error", headers)
+            return [failure]
+
+        return app
+
+
+class _Said(logging.Handler):
+    """Keeps what a build warns of and refuses, to show it in the failure page: only what the
+    thread building logs (the server's threads log requests for missing files meanwhile)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept across rebuilds (MkDocs makes a new Jinja environment for each);
+    Jinja checks each template's source against its checksum before it uses the code."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _stamp(path: Path) -> str:
