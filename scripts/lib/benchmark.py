@@ -2,15 +2,17 @@
 
 For each N (case studies), on one synthetic bank written to a temporary folder:
   ours    ./scripts/serve --build's build: the plugin, Material, and the Pagefind index;
+  before  (with --before CHECKOUT) the same build from another checkout of this project, with
+          its own .venv: an earlier commit, measured in the same run on the same machine;
   anchor  plain Material: the same case-study files as pages (their principles and rung given to
           Material's tags plugin), Material's own search, case studies out of the navigation.
-Measured: wall time and peak memory of each build process, the plugin's own time (from its log:
-its hooks and the build's wait for its worker process), the worker's own time and memory (it
-runs beside the build, on another core), site size, the largest page gzipped, what a first
-search transfers, and (with --preview) edit-to-preview: the time from saving one edited case
-study to the refreshed page being served.
+Measured: wall time and peak memory of each build process, the plugin's own time (from the
+figures it writes where EB_BUILD_STATS says: its hooks and the build's waits for its second
+process), the second process's own time and memory (it runs beside the build, on another core),
+site size, the largest page gzipped, what a first search transfers, and (with --preview)
+edit-to-preview: the time from saving one edited case study to the refreshed page being served.
 
-    python scripts/lib/benchmark.py [--quick] [--sizes 1000 5000 10000] [--out DIR]
+    python scripts/lib/benchmark.py [--quick] [--sizes 1000 5000 10000] [--before CHECKOUT]
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import csv
 import datetime as dt
 import gzip
+import json
 import os
 import platform
 import re
@@ -43,8 +46,8 @@ FIELDS = (
     "build_process_mb",
     "pagefind_mb",
     "plugin_s",
-    "worker_s",
-    "worker_mb",
+    "background_s",
+    "background_mb",
     "site_mb",
     "largest_page_kb",
     "first_search_kb",
@@ -126,20 +129,33 @@ def first_search_kb_anchor(site: Path) -> float:
     return sum(len(gzip.compress(f.read_bytes(), 6)) for f in files if f.is_file()) / 1024
 
 
-def edit_to_preview(bank: Path, work: Path) -> float:
+WRITE_CONFIG = (
+    "import sys; from pathlib import Path; from evidence_bank.cli.variant import write_variant; "
+    "write_variant(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), allow_synthetic=True)"
+)
+
+
+def write_config(python: str, checkout: Path, bank: Path, config: Path) -> None:
+    """The site's configuration of `checkout` over the synthetic `bank`, written at `config`
+    by that checkout's own `write_variant` (`./scripts/preview`'s, for a draft)."""
+    command = [python, "-c", WRITE_CONFIG, str(checkout), str(bank), str(config)]
+    subprocess.run(command, check=True, env=ENV)
+
+
+def edit_to_preview(bank: Path, work: Path, bin_dir: Path = BIN, checkout: Path = ROOT) -> float:
     """Seconds from saving an edited case study (its title) to `./scripts/preview` serving the
     changed page: the median of three edits."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from evidence_bank.cli.preview import serve_command
-    from evidence_bank.cli.variant import write_variant
-
-    config = write_variant(ROOT, bank, work / "preview" / "mkdocs.yml", allow_synthetic=True)
+    config = work / "preview" / "mkdocs.yml"
+    python = str(bin_dir / "python")
+    write_config(python, checkout, bank, config)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     # The command ./scripts/preview runs, on the synthetic folder.
+    address = f"127.0.0.1:{port}"
+    command = [python, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", address, "-f", str(config)]
     server = subprocess.Popen(
-        serve_command(config, f"127.0.0.1:{port}"),
+        command,
         env=ENV,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -180,7 +196,70 @@ def _wait(url: str, words: str, seconds: float) -> None:
     raise TimeoutError(f"{words!r} not served at {url}")
 
 
-def run(n: int, preview: bool) -> list[dict[str, Any]]:
+def build_row(
+    system: str, checkout: Path, n: int, bank: Path, work: Path, preview: bool
+) -> dict[str, Any]:
+    """One build of `bank` with the plugin of `checkout` (its own .venv), measured."""
+    bin_dir = BIN if checkout == ROOT else checkout / ".venv" / "bin"
+    config = work / system / "mkdocs.yml"
+    python = str(bin_dir / "python")
+    write_config(python, checkout, bank, config)
+    stats = work / f"{system}-stats.json"
+    ENV["EB_BUILD_STATS"] = str(stats)
+    try:
+        wall, peak, log = timed(
+            [str(bin_dir / "mkdocs"), "build", "-f", str(config), "-d", str(work / "site")]
+        )
+    finally:
+        del ENV["EB_BUILD_STATS"]
+    if stats.exists():
+        figures = json.loads(stats.read_text(encoding="utf-8"))
+        background = figures["background"] or {}
+        # The second process runs beside the build, on the other core: only the build's waits
+        # for it are the plugin's time in the build; its own time is reported apart.
+        plugin, own, pagefind = (
+            figures[k] for k in ("plugin_seconds", "peak_mb", "search_peak_mb")
+        )
+        extra, extra_mb = background.get("seconds"), background.get("peak_mb")
+    else:  # Compat: a checkout from before the plugin wrote its figures (#14) logged them.
+        plugin, own, pagefind, extra, extra_mb = _figures_from_log(log)
+    size, largest = site_stats(work / "site")
+    row = {
+        "system": system,
+        "n": n,
+        "build_s": wall,
+        "peak_mb": peak,
+        "build_process_mb": own,
+        "pagefind_mb": pagefind,
+        "plugin_s": plugin,
+        "background_s": extra,
+        "background_mb": extra_mb,
+        "site_mb": size,
+        "largest_page_kb": largest,
+        "first_search_kb": first_search_kb_ours(work / "site"),
+        "edit_to_preview_s": edit_to_preview(bank, work, bin_dir, checkout) if preview else None,
+    }
+    shutil.rmtree(work / "site")
+    return row
+
+
+def _figures_from_log(log: str) -> tuple[float, float, float, float | None, float | None]:
+    """(plugin s, build process MB, Pagefind MB, worker s, worker MB) from an older build's log."""
+    found = re.findall(r"indexed in ([0-9.]+) s, pages and files generated in ([0-9.]+) s", log)
+    plugin = sum(float(x) for x in found[0])
+    plugin += float(re.findall(r"per-page work .* took ([0-9.]+) s", log)[0])
+    worker = re.findall(
+        r"worker process: .* made in ([0-9.]+) s, peak memory ([0-9.]+) MB; "
+        r"the build waited ([0-9.]+) s",
+        log,
+    )
+    worker_s, worker_mb, waited = (float(x) for x in worker[0]) if worker else (None, None, 0.0)
+    own = float(re.findall(r"peak memory of the build process: ([0-9.]+) MB", log)[0])
+    pagefind = float(re.findall(r"Pagefind's peak memory ([0-9.]+) MB", log)[0])
+    return plugin + waited, own, pagefind, worker_s, worker_mb
+
+
+def run(n: int, preview: bool, before: Path | None = None) -> list[dict[str, Any]]:
     rows = []
     with tempfile.TemporaryDirectory(prefix=f"eb-bench-{n}-") as tmp:
         work = Path(tmp)
@@ -191,53 +270,8 @@ def run(n: int, preview: bool) -> list[dict[str, Any]]:
             check=True,
             capture_output=True,
         )
-        from evidence_bank.cli.variant import write_variant
-
-        config = write_variant(ROOT, bank, work / "ours" / "mkdocs.yml", allow_synthetic=True)
-        wall, peak, log = timed(
-            [str(BIN / "mkdocs"), "build", "-f", str(config), "-d", str(work / "ours-site")]
-        )
-        plugin = sum(
-            float(x)
-            for x in re.findall(
-                r"indexed in ([0-9.]+) s, pages and files generated in ([0-9.]+) s", log
-            )[0]
-        )
-        plugin += float(re.findall(r"per-page work .* took ([0-9.]+) s", log)[0])
-        # The worker process runs beside the build, on the other core: only the build's wait
-        # for it is the plugin's time in the build; its own time is reported apart.
-        worker = re.findall(
-            r"worker process: .* made in ([0-9.]+) s, peak memory ([0-9.]+) MB; "
-            r"the build waited ([0-9.]+) s",
-            log,
-        )
-        # No worker where the build cannot fork (no os.fork): it did that work itself, in the
-        # times above.
-        worker_s, worker_mb, waited = (float(x) for x in worker[0]) if worker else (None, None, 0.0)
-        plugin += waited
-        # The peak above is the highest of the build process and Pagefind (its child); the
-        # plugin logs each.
-        own = float(re.findall(r"peak memory of the build process: ([0-9.]+) MB", log)[0])
-        pagefind = float(re.findall(r"Pagefind's peak memory ([0-9.]+) MB", log)[0])
-        size, largest = site_stats(work / "ours-site")
-        rows.append(
-            {
-                "system": "ours",
-                "n": n,
-                "build_s": wall,
-                "peak_mb": peak,
-                "build_process_mb": own,
-                "pagefind_mb": pagefind,
-                "plugin_s": plugin,
-                "worker_s": worker_s,
-                "worker_mb": worker_mb,
-                "site_mb": size,
-                "largest_page_kb": largest,
-                "first_search_kb": first_search_kb_ours(work / "ours-site"),
-                "edit_to_preview_s": edit_to_preview(bank, work) if preview else None,
-            }
-        )
-        shutil.rmtree(work / "ours-site")
+        for system, checkout in (("ours", ROOT), *((("before", before),) if before else ())):
+            rows.append(build_row(system, checkout, n, bank, work, preview))
         anchor = anchor_project(bank, work / "anchor")
         wall, peak, _ = timed(
             [str(BIN / "mkdocs"), "build", "-d", str(work / "anchor-site")], cwd=anchor
@@ -252,8 +286,8 @@ def run(n: int, preview: bool) -> list[dict[str, Any]]:
                 "build_process_mb": peak,
                 "pagefind_mb": None,
                 "plugin_s": None,
-                "worker_s": None,
-                "worker_mb": None,
+                "background_s": None,
+                "background_mb": None,
                 "site_mb": size,
                 "largest_page_kb": largest,
                 "first_search_kb": first_search_kb_anchor(work / "anchor-site"),
@@ -302,13 +336,18 @@ def main() -> int:
         default=[1000, 5000],
         help="sizes at which to measure edit-to-preview",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout of this project (with its .venv) to measure in the same run",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "benchmark")
     args = parser.parse_args()
     sizes = [500] if args.quick else args.sizes
     rows: list[dict[str, Any]] = []
     for n in sizes:
         print(f"Benchmarking {n} case studies...", file=sys.stderr)
-        rows += run(n, preview=(n in args.preview) or args.quick)
+        rows += run(n, preview=(n in args.preview) or args.quick, before=args.before)
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "benchmark.csv").open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
@@ -319,7 +358,7 @@ def main() -> int:
     print(f"\n{dt.date.today().isoformat()} on {machine}")
     header = (
         f"{'N':>6} {'system':<7} {'build s':>8} {'peak MB':>8} {'own MB':>7} {'index MB':>8} "
-        f"{'plugin s':>9} {'worker s':>8} {'worker MB':>9} "
+        f"{'plugin s':>9} {'2nd s':>8} {'2nd MB':>9} "
         f"{'site MB':>8} {'largest KB':>10} {'search KB':>9} {'edit s':>7}"
     )
     print(header)
@@ -332,19 +371,23 @@ def main() -> int:
             f"{row['n']:>6} {row['system']:<7} {cell(row['build_s'], 8)} "
             f"{cell(row['peak_mb'], 8)} {cell(row['build_process_mb'], 7)} "
             f"{cell(row['pagefind_mb'], 8)} {cell(row['plugin_s'], 9)} "
-            f"{cell(row['worker_s'], 8)} {cell(row['worker_mb'], 9)} {cell(row['site_mb'], 8)} "
+            f"{cell(row['background_s'], 8)} {cell(row['background_mb'], 9)} "
+            f"{cell(row['site_mb'], 8)} "
             f"{cell(row['largest_page_kb'], 10)} {cell(row['first_search_kb'], 9)} "
             f"{cell(row['edit_to_preview_s'], 7)}"
         )
     for n in sizes:
-        ours = next(r for r in rows if r["n"] == n and r["system"] == "ours")
         anchor = next(r for r in rows if r["n"] == n and r["system"] == "anchor")
-        print(
-            f"{n:>6} ours/anchor: time {ours['build_s'] / anchor['build_s']:.2f}, memory "
-            f"{ours['peak_mb'] / anchor['peak_mb']:.2f} (build process alone "
-            f"{ours['build_process_mb'] / anchor['peak_mb']:.2f}), plugin share of our build "
-            f"{ours['plugin_s'] / ours['build_s']:.0%}"
-        )
+        for system in ("ours", "before"):
+            row = next((r for r in rows if r["n"] == n and r["system"] == system), None)
+            if row is None:
+                continue
+            print(
+                f"{n:>6} {system}/anchor: time {row['build_s'] / anchor['build_s']:.2f}, memory "
+                f"{row['peak_mb'] / anchor['peak_mb']:.2f} (build process alone "
+                f"{row['build_process_mb'] / anchor['peak_mb']:.2f}), plugin share of the build "
+                f"{row['plugin_s'] / row['build_s']:.0%}"
+            )
     if len(sizes) >= 2:
         import math
 

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from evidence_bank.core.preview import Preview
 
 from tests.helpers import MINIMAL, make_project
@@ -231,3 +232,32 @@ def test_the_failure_page_escapes_problems_and_names_the_file_edited() -> None:
     ).decode()
     assert "/home/me/draft.md:3: title: the markup character &#x27;&lt;&#x27;" in page
     assert "<script>" not in page.split("<pre>")[1].split("</pre>")[0]
+
+
+@pytest.mark.parametrize("version", ["installed", "2.0.0"])
+def test_change_notices_replace_polling_only_on_known_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    # The preview reaches into MkDocs' live-reload server (its private watch records) on the
+    # versions it knows; on any other it leaves the server polling, as MkDocs made it.
+    import mkdocs
+    from evidence_bank.mkdocs_plugin.preview import notice_changes_at_once
+    from mkdocs.livereload import LiveReloadServer
+
+    if version != "installed":
+        monkeypatch.setattr(mkdocs, "__version__", version)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        server.watch(str(tmp_path))
+        polling = server.observer
+        swapped = notice_changes_at_once(server)
+        assert swapped is (version == "installed")
+        if swapped:
+            assert server.observer is not polling
+            assert "polling" not in type(server.observer).__mro__[1].__module__
+            # The paths watched before are watched by the new observer.
+            assert [watch.path for watch in server.observer._watches] == [str(tmp_path)]
+        else:
+            assert server.observer is polling
+    finally:
+        server.server_close()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .model import CaseStudy
+from .problems import Refusal
 from .render import Renderer, StudyShell
 
 THRESHOLD = 500
@@ -51,7 +53,7 @@ _T = TypeVar("_T")
 
 def fork_is_safe() -> bool:
     """Whether this process may fork a child that goes on running Python (see the module)."""
-    return sys.platform == "linux" and threading.active_count() == 1
+    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def clash(authored: Mapping[str, str], path: str, kind: str = "file") -> str:
@@ -94,7 +96,7 @@ class Report:
     clashes: list[str]
 
 
-class BackgroundError(RuntimeError):
+class BackgroundError(Refusal):
     """The second process failed; the message holds its traceback."""
 
 

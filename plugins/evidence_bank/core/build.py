@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import gc
 import json
 import os
 import time
@@ -31,6 +32,7 @@ from . import sanitise
 from .background import Background, Report, clash, fork_is_safe, write_downloads
 from .catalog import Catalog
 from .model import CaseStudy
+from .problems import Refusal
 from .render import (
     ANY_ID,
     GeneratedPage,
@@ -134,7 +136,7 @@ class Stats:
         return self.read_seconds + self.generate_seconds + self.page_seconds + self.download_seconds
 
 
-class BankError(Exception):
+class BankError(Refusal):
     """A build that cannot go on, with why in plain English."""
 
 
@@ -160,6 +162,8 @@ class Bank:
     background: Background | None = None
     lists_received: bool = False
     """Whether the second process's lists are in `set_aside`."""
+    frozen: bool = False
+    """Whether the garbage collector leaves alone what the build holds (`start_background`)."""
 
     def generated(self) -> Iterator[GeneratedPage]:
         """Every generated page, noted for the hooks that follow; BankError on a clash with
@@ -191,7 +195,13 @@ class Bank:
         return paths
 
     def start_background(self, site: Path) -> None:
-        """The second process starts on its work, if `start` left the lists to it."""
+        """Once the pages are added: in a build, what was read and made lives until the build
+        ends, so garbage collections (the second process's too) leave it alone rather than scan
+        it again and again (`close` puts the collector back); the second process starts, if
+        `start` left the lists to it."""
+        if self.mode is Mode.BUILD:
+            gc.freeze()
+            self.frozen = True
         if self.renderer.lists is Lists.LATER:
             self.background = Background(
                 self.renderer, list(self.stories.values()), site, self.authored
@@ -258,10 +268,15 @@ class Bank:
         self.stats.download_seconds += time.perf_counter() - started
         raise_clashes(clashes)
 
-    def cancel(self) -> None:
+    def close(self) -> None:
+        """Put back what the build changed: the second process stopped if it still runs, the
+        garbage collector as it was."""
         if self.background is not None:
             self.background.cancel()
             self.background = None
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
 
 
 def start(

@@ -19,7 +19,7 @@ from typing import Any
 from . import frontmatter
 from .fields import valid_file_name
 from .model import CaseStudy
-from .problems import Problem, ProblemsError
+from .problems import Problem, ProblemsError, shown
 from .text import visible
 from .validate import validate
 from .vocabulary import Vocabulary
@@ -81,7 +81,7 @@ def load(
         raise ProblemsError(
             [
                 Problem(
-                    _shown(directory, base),
+                    shown(directory, base),
                     1,
                     "folder",
                     "no case-studies folder",
@@ -94,7 +94,7 @@ def load(
         problems += link_problems(entries, base)
         entries = [entry for entry in entries if not entry.is_symlink()]
     if cache is None:
-        jobs = [(entry, _shown(entry, base)) for entry in entries]
+        jobs = [(entry, shown(entry, base)) for entry in entries]
         results = read_all(jobs, vocabulary, allow_synthetic=allow_synthetic, forking=forking)
     else:
         results = _read_changed(entries, base, vocabulary, allow_synthetic, cache)
@@ -141,7 +141,7 @@ def _read_changed(
             keys[entry] = (0, -1, 0)  # Gone or unreadable: read_one says what is wrong.
     changed = [e for e in entries if e not in files or files[e][0] != keys[e]]
     fresh = read_all(
-        [(entry, _shown(entry, base)) for entry in changed],
+        [(entry, shown(entry, base)) for entry in changed],
         vocabulary,
         allow_synthetic=allow_synthetic,
     )
@@ -175,7 +175,7 @@ def check_files(
     for path in paths:
         if path.is_symlink():
             continue
-        result = read_one(path, _shown(path, root), vocabulary, allow_synthetic=allow_synthetic)
+        result = read_one(path, shown(path, root), vocabulary, allow_synthetic=allow_synthetic)
         if isinstance(result, list):
             problems.extend(result)
         else:
@@ -183,7 +183,7 @@ def check_files(
     others: dict[str, list[str]] = defaultdict(list)
     for found, entry in scan_ids(directory):
         if entry.resolve() not in checked:
-            others[found].append(_shown(entry, root))
+            others[found].append(shown(entry, root))
     for study in studies:
         if study.id in others:
             problems.append(
@@ -292,8 +292,8 @@ def _read_chunk(
 ) -> list[Any]:
     vocabulary, allow_synthetic, claims_only = settings or _worker  # type: ignore[misc]
     results: list[Any] = []
-    for entry, shown in jobs:
-        result: Any = read_one(entry, shown, vocabulary, allow_synthetic=allow_synthetic)
+    for entry, named in jobs:
+        result: Any = read_one(entry, named, vocabulary, allow_synthetic=allow_synthetic)
         if claims_only and not isinstance(result, list):
             # Only what the cross-file checks need: sending whole case studies back costs more
             # than reading them.
@@ -315,12 +315,12 @@ def check_folder(
     if not directory.is_dir():
         return 0, [
             Problem(
-                _shown(directory, root), 1, "folder", "no case-studies folder", "an existing folder"
+                shown(directory, root), 1, "folder", "no case-studies folder", "an existing folder"
             )
         ]
     entries = sorted(directory.iterdir())
     problems: list[Problem] = link_problems(entries, root)
-    jobs = [(entry, _shown(entry, root)) for entry in entries if not entry.is_symlink()]
+    jobs = [(entry, shown(entry, root)) for entry in entries if not entry.is_symlink()]
     claims: list[Claim] = []
     read = read_all(
         jobs, vocabulary, allow_synthetic=allow_synthetic, claims_only=True, forking=forking
@@ -339,7 +339,7 @@ def link_problems(entries: Iterable[Path], root: Path) -> list[Problem]:
     could be any file on the machine, and the message may land in a public annotation."""
     return [
         Problem(
-            _shown(entry, root),
+            shown(entry, root),
             1,
             "file",
             "a link to another file (a symbolic link)",
@@ -564,13 +564,6 @@ def _related(ordered: tuple[CaseStudy, ...]) -> dict[str, tuple[CaseStudy, ...]]
                     break
             related[study.slug] = tuple(picked)
     return related
-
-
-def _shown(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _suggest_name(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -37,7 +38,12 @@ class Problem:
         return f"{text} ({self.hint})" if self.hint else text
 
 
-class ProblemsError(Exception):
+class Refusal(Exception):
+    """Why a build or a check cannot go on, in plain English: the message is all a person needs
+    (the MkDocs adapter shows it with no traceback)."""
+
+
+class ProblemsError(Refusal):
     """Raised with every problem found in one run, so that they can be fixed together."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -45,3 +51,12 @@ class ProblemsError(Exception):
         count = len(self.problems)
         header = f"{count} problem{'s' if count != 1 else ''} in the case studies:"
         super().__init__("\n".join([header, *map(str, self.problems)]))
+
+
+def shown(path: Path, root: Path) -> str:
+    """A file as problems name it: below the project `root` if it is, else as given. (Not
+    resolved: a case study in a folder of links is named by its link.)"""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

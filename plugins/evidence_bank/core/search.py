@@ -10,6 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .problems import Refusal
+
 
 @dataclass(frozen=True)
 class SearchIndex:
@@ -30,7 +32,7 @@ SEARCH_INDEXES = {
 """The search indexes the build writes, and the search page reads."""
 
 
-class SearchError(Exception):
+class SearchError(Refusal):
     """Pagefind could not index the site; the message holds what it said."""
 
 

@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .problems import Refusal
+
 DEFAULT_NAME = "Co-production Evidence Bank"
 """The name the bank goes by when the site has none."""
 
@@ -82,7 +84,7 @@ def placeholder_reason(url: str | None) -> str | None:
     return None
 
 
-class SiteUrlError(Exception):
+class SiteUrlError(Refusal):
     """A site that cannot be published at the address it has."""
 
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .problems import Refusal
 from .search import SEARCH_INDEXES
 
 LOCKED_SUFFIXES = (".html", ".json", ".csv", ".xml", ".bib", ".ris", ".md", ".cff")
@@ -175,7 +176,7 @@ def check(
     return problems, new
 
 
-class LockError(Exception):
+class LockError(Refusal):
     """Published addresses that stopped working, one a line."""
 
 

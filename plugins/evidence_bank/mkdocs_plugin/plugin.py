@@ -5,7 +5,6 @@ build. `core/build.py` holds one build's state and tells the path of one case st
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import time
 from collections.abc import Iterator
@@ -25,11 +24,12 @@ from ..core import build as build_module
 from ..core import catalog as catalog_module
 from ..core import csp, search, story, urllock
 from ..core import vocabulary as vocabulary_module
-from ..core.background import BackgroundError, fork_is_safe
-from ..core.build import Bank, BankError, Mode, Stats
-from ..core.problems import Problem, ProblemsError
-from ..core.render import BLOCKS, TEMPLATES, THEME_IDS
-from ..core.site import Site, SiteUrlError, build_date, check_site_url
+from ..core.background import fork_is_safe
+from ..core.build import Bank, Mode, Stats
+from ..core.catalog import Catalog
+from ..core.problems import Problem, ProblemsError, Refusal, shown
+from ..core.render import BLOCKS, TEMPLATES, THEME_IDS, GeneratedPage
+from ..core.site import Site, build_date, check_site_url
 from . import THEME
 from .config import EvidenceBankConfig
 from .preview import PreviewSession
@@ -37,8 +37,6 @@ from .preview import PreviewSession
 log = get_plugin_logger(__name__)
 
 STYLESHEET = "assets/evidence-bank/evidence-bank.css"
-PLAIN_ERRORS = (BankError, BackgroundError, urllock.LockError, search.SearchError, SiteUrlError)
-"""The core's refusals: each says, in plain English, what is wrong and where."""
 
 
 @contextlib.contextmanager
@@ -46,7 +44,7 @@ def plain_errors() -> Iterator[None]:
     """The core's refusals as MkDocs build errors: the message alone, no traceback."""
     try:
         yield
-    except (ProblemsError, *PLAIN_ERRORS) as error:
+    except Refusal as error:
         raise PluginError(str(error)) from None
 
 
@@ -65,7 +63,6 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.reads = catalog_module.ReadCache()  # Kept across `mkdocs serve` rebuilds.
         self.preview: PreviewSession | None = None
         self.policies: csp.Policies | None = None
-        self.frozen = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.mode = Mode.of(command, dirty)
@@ -87,60 +84,56 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         _add_theme(config)
         return config
 
-    @event_priority(-50)  # Late: after other plugins have added or removed authored files.
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        vocabulary_file = self._path(self.config.vocabulary) or vocabulary_module.default_path()
-        templates = self._path(self.config.templates)
+    def _read(self, vocabulary_file: Path) -> Catalog:
+        """Every case study, read, checked and indexed."""
         with self._timed("read_seconds"), plain_errors():
-            vocabulary = vocabulary_module.load(vocabulary_file, _shown(vocabulary_file, self.root))
-            catalog = catalog_module.load(
+            named = shown(vocabulary_file.resolve(), self.root)
+            return catalog_module.load(
                 self.root / self.config.case_studies,
-                vocabulary,
+                vocabulary_module.load(vocabulary_file, named),
                 root=self.root,
                 allow_synthetic=self.config.allow_synthetic,
                 cache=None if self.mode is Mode.BUILD else self.reads,
                 forking=self.mode is Mode.BUILD and fork_is_safe(),
                 follow_links=self.config.follow_links,
             )
+
+    @event_priority(-50)  # Late: after other plugins have added or removed authored files.
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        vocabulary_file = self._path(self.config.vocabulary) or vocabulary_module.default_path()
+        templates = self._path(self.config.templates)
+        catalog = self._read(vocabulary_file)
         # The files already there, by their path below docs_dir and below the site root, as
         # they are shown: what the plugin generates may not replace them.
         authored: dict[str, str] = {}
         for file in files:
-            shown = _shown(Path(file.abs_src_path), self.root) if file.abs_src_path else None
-            authored[file.src_uri] = authored[file.dest_uri] = shown or file.src_uri
-        site = Site(
-            config.site_url or "", config.site_name, build_date(), config.use_directory_urls
-        )
-        memo = None
-        if self.preview is not None:
-            memo = self.preview.read(self.reads, [vocabulary_file, TEMPLATES, templates])
-        self.bank = bank = build_module.start(
-            self.mode, catalog, site, templates, authored, memo, self.stats
-        )
+            source = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+            named = shown(source, self.root) if source else file.src_uri
+            authored[file.src_uri] = authored[file.dest_uri] = named
+        urls = config.use_directory_urls
+        site = Site(config.site_url or "", config.site_name, build_date(), urls)
+        settings = [vocabulary_file, TEMPLATES, templates]
+        memo = self.preview.read(self.reads, settings) if self.preview is not None else None
+        bank = build_module.start(self.mode, catalog, site, templates, authored, memo, self.stats)
+        self.bank = bank
         if self.preview is not None:
             self.preview.state.memo = bank.renderer.fresh  # For the next rebuild.
         with plain_errors():
             for page in bank.generated():
-                inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                if self.preview is not None:
-                    files.append(self.preview.page_file(config, page, catalog, inclusion))
-                    continue
-                content = page.content
-                files.append(
-                    File.generated(config, page.src_uri, content=content, inclusion=inclusion)
-                )
+                files.append(self._page_file(config, page, catalog))
             for path in bank.declared():  # Written in the site folder directly (`Bank.finish`).
                 files.append(File.generated(config, path, abs_src_path=_touch(config, path)))
         # Before MkDocs reads a story: a broken link is named in its case-study file.
         _raise_problems(story.check_links(catalog.case_studies, files.src_uris))
-        if self.mode is Mode.BUILD:
-            # What was read and made lives until the build ends: until then, garbage
-            # collections (the second process's too) leave it alone rather than scan it.
-            gc.freeze()
-            self.frozen = True
         bank.start_background(Path(config.site_dir))
         self.stats.pages = len(files.documentation_pages())
         return files
+
+    def _page_file(self, config: MkDocsConfig, page: GeneratedPage, catalog: Catalog) -> File:
+        inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        if self.preview is not None:
+            return self.preview.page_file(config, page, catalog, inclusion)
+        return File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         self.env = env
@@ -173,10 +166,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         if self.bank is None or study is not None or "<!-- evidence-bank:" not in markdown:
             return None
         expanded, unknown = self.bank.renderer.expand_blocks(markdown, page.file.src_uri)
-        shown = _shown(Path(page.file.abs_src_path or page.file.src_uri), self.root)
+        named = shown(Path(page.file.abs_src_path or page.file.src_uri).resolve(), self.root)
         for line, name in unknown:
             blocks = ", ".join(BLOCKS)
-            log.warning("%s:%d: unknown block '%s'; expected one of: %s", shown, line, name, blocks)
+            log.warning("%s:%d: unknown block '%s'; expected one of: %s", named, line, name, blocks)
         return expanded
 
     def on_page_content(
@@ -256,10 +249,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             if self.config.url_lock and self.mode.checks_url_lock:
                 lock, directory_urls = self.root / self.config.url_lock, config.use_directory_urls
                 update = os.environ.get("EB_URL_LOCK") == "update"
-                shown = _shown(lock, self.root)
+                named = shown(lock.resolve(), self.root)
                 log.info(
                     urllock.enforce(
-                        site, lock, shown, use_directory_urls=directory_urls, update=update
+                        site, lock, named, use_directory_urls=directory_urls, update=update
                     )
                 )
         self._end_build()
@@ -280,10 +273,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         """Put back what a build changed: the second process stopped if it still runs, the
         garbage collector as it was."""
         if self.bank is not None:
-            self.bank.cancel()
-        if self.frozen:
-            gc.unfreeze()
-            self.frozen = False
+            self.bank.close()
         if self.preview is not None:
             self.preview.state.end()
 
@@ -357,10 +347,3 @@ def _walk(items: list[AnchorLink]) -> Iterator[AnchorLink]:
     for item in items:
         yield item
         yield from _walk(item.children)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

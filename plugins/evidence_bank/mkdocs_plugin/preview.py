@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from ..core.catalog import Catalog, ReadCache
 from ..core.preview import Preview
+from ..core.problems import shown
 from ..core.render import GeneratedPage, Memo
 
 NOTICES_FOR = ("1.5.", "1.6.")
@@ -81,7 +82,7 @@ class PreviewSession:
         links = {entry: entry.resolve() for entry in case_studies.iterdir() if entry.is_symlink()}
         # Problems name a linked file by its place in the folder of links; the page names the
         # file the contributor edits.
-        self.state.real_names = {_shown(entry, root): str(real) for entry, real in links.items()}
+        self.state.real_names = {shown(entry, root): str(real) for entry, real in links.items()}
         outside: dict[str, set[str]] = {}
         for real in links.values():
             if real.parent != case_studies.resolve():
@@ -102,13 +103,6 @@ class PreviewSession:
 def _only_logged(error: Exception) -> bool:
     """Whether `error` only says that the errors already logged stopped the build."""
     return isinstance(error, Abort) and isinstance(error.__context__, BuildError)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:
