@@ -17,22 +17,23 @@ The path of one case study, `case_studies/daisy-hill.md`, through a build:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import gc
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import background as background_module
-from . import sanitise
+from . import sanitise, story
 from .background import Background, Report, clash, fork_is_safe, write_downloads
 from .catalog import Catalog
 from .model import CaseStudy
-from .problems import Refusal
+from .problems import Problem, Refusal, shown
 from .render import (
     ANY_ID,
     GeneratedPage,
@@ -112,6 +113,15 @@ class Stats:
     search_peak_mb: float | None = None
     peak_mb: float | None = None
     """The build process's peak memory, where the platform says."""
+
+    @contextlib.contextmanager
+    def timing(self, figure: str) -> Iterator[None]:
+        """Adds the time the block takes to `figure` (one of the `..._seconds`)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            setattr(self, figure, getattr(self, figure) + time.perf_counter() - started)
 
     def summary(self) -> str:
         """The figures in a line, for the build's log."""
@@ -226,6 +236,23 @@ class Bank:
             html = sanitise.clean(html)
         return html, ids
 
+    def link_problems(
+        self, src_uris: Collection[str], ids_of: Callable[[str], set[str] | None] | None = None
+    ) -> list[Problem]:
+        """Every story's links to pages and (given `ids_of` a page, None if unknown) their
+        anchors, named in its case-study file: before MkDocs checks them and names only the
+        generated page."""
+        if ids_of is None:
+            return story.check_links(self.catalog.case_studies, src_uris)
+
+        def anchors(src_uri: str) -> set[str] | None:
+            ids = ids_of(src_uri)
+            return (
+                self.study_ids(src_uri, ids) if ids is not None and src_uri in self.stories else ids
+            )
+
+        return story.check_links(self.catalog.case_studies, src_uris, anchors)
+
     def study_ids(self, src_uri: str, ids: set[str]) -> set[str]:
         """The ids of a case study's page (`ids`: its story's), the shell's too."""
         study = self.stories[src_uri]
@@ -300,6 +327,16 @@ def start(
         memo=memo,
     )
     return Bank(mode, catalog, renderer, authored, stats or Stats())
+
+
+def authored_files(files: Iterable[tuple[str, str, str | None]], root: Path) -> dict[str, str]:
+    """The files already in the site, (path below docs_dir, below the site root, source file),
+    by both paths, as problems name them: what the plugin generates may not replace them."""
+    authored: dict[str, str] = {}
+    for src_uri, dest_uri, source in files:
+        named = shown(Path(source).resolve(), root) if source else src_uri
+        authored[src_uri] = authored[dest_uri] = named
+    return authored
 
 
 def background_threshold() -> int:

@@ -74,15 +74,20 @@ class Preview:
         timer.daemon = True
         timer.start()
 
-    def read(self, reads: ReadCache, settings: Iterable[Path]) -> None:
+    def read(self, reads: ReadCache, settings: Iterable[Path | None]) -> Memo:
         """After the case studies are read: note their files' stamps; forget every page made
-        before if anything in `settings` (vocabulary, templates) changed."""
+        before if anything in `settings` (the vocabulary, folders of templates) changed.
+        Returns what the last rebuild made, for this one (`Renderer.memo`)."""
         self._stamps = {path.name: key for path, (key, _) in reads.files.items()}
-        stamp = " ".join(_stamp(path) for path in settings)
+        files = []
+        for path in (path for path in settings if path is not None):
+            files += sorted(path.rglob("*.*")) if path.is_dir() else [path]
+        stamp = " ".join(_stamp(path) for path in files)
         if stamp != self._settings:
             self._settings = stamp
             self.memo = {}
             self._written = {}
+        return self.memo
 
     def study_changed(self, src_uri: str, study: CaseStudy, related: tuple[CaseStudy, ...]) -> bool:
         """Whether a case study's page must be made again."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from ..core import build as build_module
 from ..core import catalog as catalog_module
-from ..core import csp, search, story, urllock
+from ..core import csp, search, urllock
 from ..core import vocabulary as vocabulary_module
 from ..core.background import fork_is_safe
 from ..core.build import Bank, Mode, Stats
@@ -86,7 +85,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def _read(self, vocabulary_file: Path) -> Catalog:
         """Every case study, read, checked and indexed."""
-        with self._timed("read_seconds"), plain_errors():
+        with self.stats.timing("read_seconds"), plain_errors():
             named = shown(vocabulary_file.resolve(), self.root)
             return catalog_module.load(
                 self.root / self.config.case_studies,
@@ -103,17 +102,12 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         vocabulary_file = self._path(self.config.vocabulary) or vocabulary_module.default_path()
         templates = self._path(self.config.templates)
         catalog = self._read(vocabulary_file)
-        # The files already there, by their path below docs_dir and below the site root, as
-        # they are shown: what the plugin generates may not replace them.
-        authored: dict[str, str] = {}
-        for file in files:
-            source = Path(file.abs_src_path).resolve() if file.abs_src_path else None
-            named = shown(source, self.root) if source else file.src_uri
-            authored[file.src_uri] = authored[file.dest_uri] = named
+        entries = [(file.src_uri, file.dest_uri, file.abs_src_path) for file in files]
+        authored = build_module.authored_files(entries, self.root)
         urls = config.use_directory_urls
         site = Site(config.site_url or "", config.site_name, build_date(), urls)
         settings = [vocabulary_file, TEMPLATES, templates]
-        memo = self.preview.read(self.reads, settings) if self.preview is not None else None
+        memo = self.preview.state.read(self.reads, settings) if self.preview is not None else None
         bank = build_module.start(self.mode, catalog, site, templates, authored, memo, self.stats)
         self.bank = bank
         if self.preview is not None:
@@ -124,7 +118,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             for path in bank.declared():  # Written in the site folder directly (`Bank.finish`).
                 files.append(File.generated(config, path, abs_src_path=_touch(config, path)))
         # Before MkDocs reads a story: a broken link is named in its case-study file.
-        _raise_problems(story.check_links(catalog.case_studies, files.src_uris))
+        _raise_problems(bank.link_problems(files.src_uris))
         bank.start_background(Path(config.site_dir))
         self.stats.pages = len(files.documentation_pages())
         return files
@@ -139,20 +133,13 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.env = env
         if self.preview is not None:
             env.bytecode_cache = self.preview.state.templates
-        bank = self.bank
-        if bank is not None:
-            # Every page's markdown is read, and its anchors known: the stories' links to
-            # anchors, before MkDocs checks them and names only the generated page.
-            def anchors(src_uri: str) -> set[str] | None:
-                file = files.get_file_from_path(src_uri)
-                ids = file.page.present_anchor_ids if file and file.page else None
-                return (
-                    bank.study_ids(src_uri, ids)
-                    if ids is not None and src_uri in bank.stories
-                    else ids
-                )
+        if self.bank is not None:  # Every page's markdown is read now, and its anchors known.
 
-            _raise_problems(story.check_links(bank.catalog.case_studies, files.src_uris, anchors))
+            def ids_of(src_uri: str) -> set[str] | None:
+                file = files.get_file_from_path(src_uri)
+                return file.page.present_anchor_ids if file and file.page else None
+
+            _raise_problems(self.bank.link_problems(files.src_uris, ids_of))
         return env
 
     def on_page_markdown(
@@ -188,7 +175,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         bank, src_uri = self.bank, page.file.src_uri
         if page.content is None or bank is None:
             return None
-        with self._timed("page_seconds"), plain_errors():
+        with self.stats.timing("page_seconds"), plain_errors():
             if src_uri in bank.stories:
                 page.content = _study_page(bank, page)
             elif src_uri in bank.set_aside or src_uri in bank.sanitised:
@@ -223,7 +210,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def _secure(self, html: str, name: str) -> str | None:
         if self.policies is None:
             return None
-        with self._timed("page_seconds"):
+        with self.stats.timing("page_seconds"):
             return self.policies.secure(html, name)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -244,7 +231,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             elif self.config.search_index and self.mode.indexes_search(
                 studies, self.config.search_index_in_serve
             ):
-                with self._timed("search_seconds"):
+                with self.stats.timing("search_seconds"):
                     self.stats.search_peak_mb = search.index(site)
             if self.config.url_lock and self.mode.checks_url_lock:
                 lock, directory_urls = self.root / self.config.url_lock, config.use_directory_urls
@@ -290,14 +277,6 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def _path(self, option: str | None) -> Path | None:
         return self.root / option if option else None
-
-    @contextlib.contextmanager
-    def _timed(self, figure: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            setattr(self.stats, figure, getattr(self.stats, figure) + time.perf_counter() - started)
 
 
 def _study_page(bank: Bank, page: Page) -> str:

@@ -21,10 +21,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File, InclusionLevel
 
-from ..core.catalog import Catalog, ReadCache
+from ..core.catalog import Catalog
 from ..core.preview import Preview
 from ..core.problems import shown
-from ..core.render import GeneratedPage, Memo
+from ..core.render import GeneratedPage
 
 NOTICES_FOR = ("1.5.", "1.6.")
 """MkDocs versions whose live-reload server `notice_changes_at_once` knows the inside of."""
@@ -47,15 +47,6 @@ class PreviewSession:
         # MkDocs warns on every dirty rebuild that links may be stale, which would stop a
         # strict preview; the plugin makes again every page an edit changes.
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
-
-    def read(self, reads: ReadCache, settings: list[Path | None]) -> Memo:
-        """What the last rebuild made, for this one: forgotten if a file in `settings` (files
-        and folders) changed."""
-        files = [path for path in settings if path is not None and path.is_file()]
-        for folder in (path for path in settings if path is not None and path.is_dir()):
-            files += folder.rglob("*.*")
-        self.state.read(reads, sorted(files))
-        return self.state.memo
 
     def page_file(
         self, config: MkDocsConfig, page: GeneratedPage, catalog: Catalog, inclusion: InclusionLevel
