@@ -28,9 +28,9 @@ from typing import Any
 
 import jinja2
 
-from .catalog import ReadCache
-from .model import CaseStudy
-from .render import Memo
+from .catalog import Catalog, ReadCache
+from .problems import shown
+from .render import GeneratedPage, Memo
 
 
 class Preview:
@@ -89,10 +89,27 @@ class Preview:
             self._written = {}
         return self.memo
 
-    def study_changed(self, src_uri: str, study: CaseStudy, related: tuple[CaseStudy, ...]) -> bool:
-        """Whether a case study's page must be made again."""
+    def page_changed(self, page: GeneratedPage, catalog: Catalog) -> bool:
+        """Whether a generated page must be made again (noting what it is made from)."""
+        study = page.study
+        if study is None:
+            return self.changed(page.src_uri, page.content)
         stamp = self._stamps.get(study.path.rsplit("/", 1)[-1])
-        return self.changed(src_uri, (stamp, study.body, related))
+        related = catalog.related.get(study.slug, ())
+        return self.changed(page.src_uri, (stamp, study.body, related))
+
+    def linked(self, case_studies: Path, root: Path) -> dict[str, set[str]]:
+        """For a draft previewed through a folder of links (`cli/preview.py`): the folders the
+        linked files really are in, outside `case_studies`, with those files' names. Problems
+        name a linked file by its place in the folder of links; the failure page names the file
+        the contributor edits."""
+        links = {entry: entry.resolve() for entry in case_studies.iterdir() if entry.is_symlink()}
+        self.real_names = {shown(entry, root): str(real) for entry, real in links.items()}
+        outside: dict[str, set[str]] = {}
+        for real in links.values():
+            if real.parent != case_studies.resolve():
+                outside.setdefault(str(real.parent), set()).add(real.name)
+        return outside
 
     def changed(self, key: str, value: Any) -> bool:
         """Whether `value` differs from what was noted under `key` last time (noting it)."""

@@ -23,7 +23,6 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from ..core.catalog import Catalog
 from ..core.preview import Preview
-from ..core.problems import shown
 from ..core.render import GeneratedPage
 
 NOTICES_FOR = ("1.5.", "1.6.")
@@ -55,11 +54,7 @@ class PreviewSession:
             config, page.src_uri, content=page.content, inclusion=inclusion
         )
         assert isinstance(file, PreviewPage)
-        if page.study is None:
-            file.modified = self.state.changed(page.src_uri, page.content)
-        else:
-            related = catalog.related.get(page.study.slug, ())
-            file.modified = self.state.study_changed(page.src_uri, page.study, related)
+        file.modified = self.state.page_changed(page, catalog)
         return file
 
     def close(self) -> None:
@@ -70,14 +65,7 @@ class PreviewSession:
         """Watch through the operating system's change notices, also the real folder of each
         linked case study; show a failed rebuild's problems in the browser, through the
         server's public `builder` and WSGI application."""
-        links = {entry: entry.resolve() for entry in case_studies.iterdir() if entry.is_symlink()}
-        # Problems name a linked file by its place in the folder of links; the page names the
-        # file the contributor edits.
-        self.state.real_names = {shown(entry, root): str(real) for entry, real in links.items()}
-        outside: dict[str, set[str]] = {}
-        for real in links.values():
-            if real.parent != case_studies.resolve():
-                outside.setdefault(str(real.parent), set()).add(real.name)
+        outside = self.state.linked(case_studies, root)
         notice_changes_at_once(server, outside)
         for parent in outside:
             server.watch(parent, recursive=False)
