@@ -218,3 +218,22 @@ def test_a_case_study_may_be_called_like_the_second_processs_work(tmp_path: Path
         page = (site / "case-studies" / name / "index.html").read_text(encoding="utf-8")
         assert f"The story of {name}." in page
     assert 'class="eb-case"' in (site / "case-studies" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_navigation_rendered_once_a_folder_is_the_same_as_rendered_for_each_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Material renders the whole navigation into every page; the plugin renders it once a
+    # folder for pages outside the navigation (`_share_navigation`). Nothing changes.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    project = _project(tmp_path, count=60)
+    _built(tmp_path, project, "shared", _from(999))
+    each = (
+        "import evidence_bank.mkdocs_plugin.plugin as p\np._share_navigation = lambda env: None\n"
+    )
+    _built(tmp_path, project, "each", _from(999) + each)
+    shared, every_page = _tree(tmp_path / "shared"), _tree(tmp_path / "each")
+    assert shared.keys() == every_page.keys()
+    assert [path for path in shared if shared[path] != every_page[path]] == []
+    page = shared["case-studies/page/2/index.html"].decode()
+    assert page.count('class="md-nav__link"') > 5  # the navigation is there
