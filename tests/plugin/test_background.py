@@ -224,13 +224,11 @@ def test_the_navigation_rendered_once_a_folder_is_the_same_as_rendered_for_each_
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Material renders the whole navigation into every page; the plugin renders it once a
-    # folder for pages outside the navigation (`_share_navigation`). Nothing changes.
+    # folder for pages outside the navigation (`core.theme.share_navigation`). Nothing changes.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     project = _project(tmp_path, count=60)
     _built(tmp_path, project, "shared", _from(999))
-    each = (
-        "import evidence_bank.mkdocs_plugin.plugin as p\np._share_navigation = lambda env: None\n"
-    )
+    each = "import evidence_bank.core.theme as t\nt.share_navigation = lambda env: None\n"
     _built(tmp_path, project, "each", _from(999) + each)
     shared, every_page = _tree(tmp_path / "shared"), _tree(tmp_path / "each")
     assert shared.keys() == every_page.keys()

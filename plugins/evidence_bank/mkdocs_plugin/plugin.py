@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from ..core import build as build_module
 from ..core import catalog as catalog_module
-from ..core import csp, search, urllock
+from ..core import csp, search, theme, urllock
 from ..core import vocabulary as vocabulary_module
 from ..core.background import fork_is_safe
 from ..core.build import Bank, Mode, Stats
@@ -132,7 +131,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         self.env = env
-        _share_navigation(env)
+        theme.share_navigation(env)
         if self.preview is not None:
             env.bytecode_cache = self.preview.state.templates
         if self.bank is not None:  # Every page's markdown is read now, and its anchors known.
@@ -294,28 +293,6 @@ def _study_page(bank: Bank, page: Page) -> str:
         ids = {made.renamed.get(anchor, anchor) for anchor in page.present_anchor_ids}
         page.present_anchor_ids = ids | made.shell.ids | THEME_IDS
     return made.html
-
-
-def _share_navigation(env: Any) -> None:
-    """Hack: Material renders the whole navigation into every page. For a page outside the
-    navigation (every case study) no item in it is marked, and its links are relative to the
-    page's folder, so it is the same for every such page in one folder: rendered once a folder
-    (at 2,000 case studies, a seventh of the build). Wraps the compiled template's render
-    function, which `{% include %}` calls; the site is byte-identical with and without."""
-    template = env.get_template("partials/nav.html")
-    render, shared = template.root_render_func, {}
-
-    def once_a_folder(context: Any) -> Iterator[str]:
-        page, nav = context.get("page"), context.get("nav")
-        if page is None or nav is None or page in nav.pages:
-            yield from render(context)
-            return
-        key = (posixpath.dirname(page.url.rstrip("/")), context.get("base_url"))
-        if key not in shared:
-            shared[key] = "".join(render(context))
-        yield shared[key]
-
-    template.root_render_func = once_a_folder
 
 
 def _add_theme(config: MkDocsConfig) -> None:
