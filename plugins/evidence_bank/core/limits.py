@@ -51,7 +51,11 @@ MAX_FOOTNOTES = 200
 """How many footnote marks ('[^') a story may hold (definitions and references together)."""
 
 _CONTAINER = re.compile(r"[ \t]*(?:>|(?:[-*+]|[0-9]{1,9}[.)])(?=[ \t]|$))")
-_TOKEN = re.compile(r"\\.|\n[ \t>]*(?=\n)|\[\^|[\[\]()]|[*_]+|<[A-Za-z/!?]", re.DOTALL)
+_TOKEN = re.compile(r"\\.|\n[ \t>]*(?=\n)|\[\^|\[|\]|\(|\)|\*[*_]*|_[*_]*|<[A-Za-z/!?]", re.DOTALL)
+"""What `_inline` counts. Every alternative starts with one plain character, so the regular
+expression engine skips quickly to the next of those characters; with a class of characters or a
+repeat first, it would try every alternative at every character of the story (eight times
+slower)."""
 _WORD = re.compile(r"\w")
 
 
