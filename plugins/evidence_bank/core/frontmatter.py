@@ -29,6 +29,7 @@ import yaml
 # libyaml's C parser and composer (in every PyYAML wheel we pin) are about ten times faster than
 # the pure-Python ones, with the same events and nodes.
 from yaml import CSafeLoader as _Loader
+from yaml import MappingNode, ScalarNode, SequenceNode
 from yaml._yaml import CParser as _CParser
 
 from .problems import Problem
@@ -531,8 +532,12 @@ class _NodeReader(_EventReader):
         return self.problems or data
 
     def _node(self, node: yaml.Node, path: Path, depth: int) -> Value:
+        # The hot loop of reading a file: it touches every value, so it keeps to local names
+        # and checks the limits inline (`_count` reports them).
         line = node.start_mark.line + self.first_line
-        self._count(line, path, depth)
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            self._count(line, path, depth)
         if node.tag != _IMPLICIT:  # pragma: no cover - `_MARKERS` sends tags to the event reader
             self._stop(
                 line,
@@ -541,35 +546,38 @@ class _NodeReader(_EventReader):
                 "a plain value without a '!' tag",
             )
         self.lines[path] = line
-        if isinstance(node, yaml.ScalarNode):
-            if not node.style and node.value in _NULLS:
-                return None
-            return str(node.value)
-        if isinstance(node, yaml.SequenceNode):
-            return [self._node(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.MappingNode)
+        if isinstance(node, ScalarNode):
+            value: str = node.value
+            return None if not node.style and value in _NULLS else value
+        if isinstance(node, SequenceNode):
+            inner = depth + 1
+            return [self._node(item, (*path, i), inner) for i, item in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
         return self._node_mapping(node, path, depth)
 
     def _node_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Value]:
         result: dict[str, Value] = {}
         first_line: dict[str, int] = {}
+        lines = self.lines
+        inner = depth + 1
         for key_node, value_node in node.value:
-            line = self._line(key_node)
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _IMPLICIT:
+            line = key_node.start_mark.line + self.first_line
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _IMPLICIT:
                 self._stop(
                     line,
                     field_name(path),
                     f"{_describe(key_node)} used as a field name",
                     "a plain field name such as 'title'",
                 )
-            key = str(key_node.value)
+            key: str = key_node.value
             if key in first_line:
-                self._node(value_node, (*path, f"{key}#dup{line}"), depth + 1)
+                self._node(value_node, (*path, f"{key}#dup{line}"), inner)
                 self._duplicate(line, path, key, first_line[key])
                 continue
             first_line[key] = line
-            result[key] = self._node(value_node, (*path, key), depth + 1)
-            self.lines[(*path, key)] = line
+            where = (*path, key)
+            result[key] = self._node(value_node, where, inner)
+            lines[where] = line  # A value's line is where its key is.
         return result
 
 
