@@ -605,6 +605,8 @@ def curly_quoted(text: str) -> bool:
     """Whether `text` starts and ends with curly quotes, as text does when a word processor has
     replaced the straight quotes YAML reads (`title: “Foo”` is the text “Foo”, quotes included).
     Curly quotes inside the text (`The “Ask Me” project`) are ordinary characters."""
+    if text.isascii():  # (a flag Python keeps: no scan) Curly quotes are not ASCII.
+        return False
     text = text.strip()
     return len(text) > 1 and text[0] in _CURLY_OPEN and text[-1] in _CURLY_CLOSE
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,7 +65,7 @@ def validate(
     problems += personal.check_case_study(front, path, slug, consented=consented)
     if problems:
         return problems
-    return replace(_build(clean, path, slug, front, vocabulary), links=told.links)
+    return _build(clean, path, slug, front, vocabulary, told.links)
 
 
 def check_field(name: str, value: Value, vocabulary: Vocabulary) -> tuple[Any, list[Problem]]:
@@ -98,12 +98,9 @@ class _Checker:
     # -- one kind at a time ------------------------------------------------------------------
 
     def check(self, value: Value, kind: f.Kind, where: Path) -> Any:
-        if isinstance(kind, f.Record):
-            return self.record(value, kind, where)
-        if isinstance(kind, f.MapOf):
-            return self.map_of(value, kind, where)
-        if isinstance(kind, f.ListOf | f.Choices):
-            return self.list_of(value, kind, where)
+        group = _GROUPS.get(type(kind))
+        if group is not None:
+            return group(self, value, kind, where)
         if not isinstance(value, str):
             return self.report(where, f"{_describe(value)}", kind.describe())
         if not self.unquoted(value, where):
@@ -141,7 +138,7 @@ class _Checker:
         if not isinstance(value, dict):
             names = ", ".join(fld.name for fld in kind.fields[:4])
             return self.report(where, _describe(value), f"a group of fields such as {names}")
-        known = {fld.name: fld for fld in kind.fields}
+        known = kind.by_name
         clean: dict[str, Any] = {}
         for key in value:
             if key not in known:
@@ -354,6 +351,16 @@ class _Checker:
             )
 
 
+_GROUPS: dict[type[f.Kind], Callable[[_Checker, Value, Any, Path], Any]] = {
+    f.Record: _Checker.record,
+    f.MapOf: _Checker.map_of,
+    f.ListOf: _Checker.list_of,
+    f.Choices: _Checker.list_of,
+}
+"""The kinds that hold other values, and their checks (looked up by type: `check` runs for every
+value of every file)."""
+
+
 def _words(text: str) -> int:
     """Words with at least one letter: '0', '-' and 'A1' count for nothing, 'A1 road' for one."""
     return sum(1 for word in text.split() if any(char.isalpha() for char in word) and len(word) > 1)
@@ -375,7 +382,12 @@ def _quote(value: str, limit: int = 60) -> str:
 
 
 def _build(
-    clean: dict[str, Any], path: str, slug: str, front: FrontMatter, vocabulary: Vocabulary
+    clean: dict[str, Any],
+    path: str,
+    slug: str,
+    front: FrontMatter,
+    vocabulary: Vocabulary,
+    links: tuple[str, ...],
 ) -> CaseStudy:
     def vocab_order(mapping: dict[str, Any], name: str) -> list[tuple[str, Any]]:
         order = vocabulary.slugs(name)
@@ -443,4 +455,5 @@ def _build(
             front.line(("aliases", i)) for i in range(len(clean.get("aliases") or ()))
         ),
         front_matter=clean,
+        links=links,
     )

@@ -78,17 +78,21 @@ class Vocabulary:
     lists: dict[str, tuple[Term, ...]]
     sources: dict[str, Source]
     _by_slug: dict[str, dict[str, Term]] = field(init=False, repr=False, compare=False)
+    _slugs: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_slug = {name: {t.slug: t for t in terms} for name, terms in self.lists.items()}
         object.__setattr__(self, "_by_slug", by_slug)
+        slugs = {name: tuple(t.slug for t in terms) for name, terms in self.lists.items()}
+        object.__setattr__(self, "_slugs", slugs)
 
     def terms(self, name: str) -> tuple[Term, ...]:
         """The terms of list `name` (one of `TERM_LISTS`), in order."""
         return self.lists[name]
 
     def slugs(self, name: str) -> tuple[str, ...]:
-        return tuple(term.slug for term in self.lists[name])
+        """The slugs of list `name`, in order."""
+        return self._slugs[name]
 
     def get(self, name: str, slug: str) -> Term | None:
         return self._by_slug[name].get(slug)
