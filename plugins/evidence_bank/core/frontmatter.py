@@ -154,7 +154,6 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
             line, "file", "a NUL character (a binary file?)", "a plain text markdown file"
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # CRLF (Windows) and CR accepted.
-    lines = text.split("\n")
 
     if not text.strip():
         return problem(
@@ -163,25 +162,28 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
             "an empty file",
             "front matter between two '---' lines, then the story in markdown",
         )
-    if lines[0].rstrip() != "---":
+    first = text.split("\n", 1)[0]
+    if first.rstrip() != "---":
         return problem(
             1,
             "front matter",
-            f"the file starts with {_quote(lines[0])}",
+            f"the file starts with {_quote(first)}",
             "a first line of exactly '---', opening the front matter",
         )
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
-    if close is None:
+    opened = len(first)  # The line break after the opening '---'.
+    closed = _closing_line(text, opened)  # The line break before the closing one.
+    if closed is None:
         return problem(
             1,
             "front matter",
             "no closing '---' line",
             "a line of exactly '---' after the last field and before the story",
         )
-    source = "\n".join(lines[1:close]) + "\n"
+    close = text.count("\n", 0, closed + 1)  # The closing line's index.
+    source = text[opened + 1 : closed] + "\n"
     # Most front matter is plain ASCII and holds none of the characters looked for below: one
     # scan of the whole text, not a Python loop over every character, decides that.
-    suspect = [] if source.isascii() else lines[1:close]
+    suspect = [] if source.isascii() else source[:-1].split("\n")
     for number, written in enumerate(suspect, 2):
         if written.isascii():
             continue
@@ -217,8 +219,21 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
     if isinstance(parsed, list):
         return parsed
     mapping, value_lines = parsed
-    body = "\n".join(lines[close + 1 :])
+    after = text.find("\n", closed + 1)
+    body = "" if after < 0 else text[after + 1 :]
     return FrontMatter(mapping, value_lines, body, close + 2)
+
+
+def _closing_line(text: str, start: int) -> int | None:
+    """The index of the line break before the first line after `start` that is '---' (and
+    spaces), or None. Only lines that start '---' are looked at, found by `str.find`."""
+    at = text.find("\n---", start)
+    while at >= 0:
+        end = text.find("\n", at + 1)
+        if text[at + 1 : None if end < 0 else end].rstrip() == "---":
+            return at
+        at = text.find("\n---", at + 1)
+    return None
 
 
 def read_yaml(
