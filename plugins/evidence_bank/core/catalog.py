@@ -21,6 +21,7 @@ from . import frontmatter
 from .fields import valid_file_name
 from .model import CaseStudy
 from .problems import Problem, ProblemsError
+from .story import MarkdownExtensions
 from .text import visible
 from .validate import validate
 from .vocabulary import Vocabulary
@@ -66,10 +67,13 @@ def load(
     cache: ReadCache | None = None,
     forking: bool = False,
     follow_links: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> Catalog:
     """Read, validate and index every file in `directory`; raise `ProblemsError` on any problem.
 
-    `root` is the folder paths in messages are relative to (the project root). With a `cache`
+    `root` is the folder paths in messages are relative to (the project root). `extensions`: the
+    site's markdown extensions, which stories are parsed with (None: the core's default,
+    `story.DEFAULT_EXTENSIONS`). With a `cache`
     (kept by the caller between loads, as a live preview does), a file whose size and
     modification time have not changed since the last load is not read again. `forking`: see
     `read_all`. `follow_links`: read files that are symbolic links (a preview's folder of
@@ -96,10 +100,16 @@ def load(
         listed = [entry for entry in listed if not entry.link]
     if cache is None:
         jobs = [(entry.path, entry.shown) for entry in listed]
-        results = read_all(jobs, vocabulary, allow_synthetic=allow_synthetic, forking=forking)
+        results = read_all(
+            jobs,
+            vocabulary,
+            allow_synthetic=allow_synthetic,
+            forking=forking,
+            extensions=extensions,
+        )
     else:
         entries = [Path(entry.path) for entry in listed]
-        results = _read_changed(entries, base, vocabulary, allow_synthetic, cache)
+        results = _read_changed(entries, base, vocabulary, allow_synthetic, extensions, cache)
     for result in results:
         if isinstance(result, list):
             problems.extend(result)
@@ -115,9 +125,9 @@ def load(
 class ReadCache:
     """What earlier loads read, for a caller that loads the same folder again and again (a live
     preview): each file's (inode, size, modification time) and the result of reading it, valid
-    for one vocabulary and setting."""
+    for one vocabulary, setting and set of markdown extensions."""
 
-    settings: tuple[Vocabulary, bool] | None = None
+    settings: tuple[Vocabulary, bool, MarkdownExtensions | None] | None = None
     files: dict[Path, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
 
 
@@ -126,12 +136,13 @@ def _read_changed(
     base: Path,
     vocabulary: Vocabulary,
     allow_synthetic: bool,
+    extensions: MarkdownExtensions | None,
     cache: ReadCache,
 ) -> list[Any]:
     """`read_one` for the files that changed since they were last read; the cache for the rest.
     The cache is left holding exactly the files read now."""
-    if cache.settings != (vocabulary, allow_synthetic):
-        cache.settings = (vocabulary, allow_synthetic)
+    if cache.settings != (vocabulary, allow_synthetic, extensions):
+        cache.settings = (vocabulary, allow_synthetic, extensions)
         cache.files.clear()
     files = cache.files
     keys = {}
@@ -146,6 +157,7 @@ def _read_changed(
         [(entry, _shown(entry, base)) for entry in changed],
         vocabulary,
         allow_synthetic=allow_synthetic,
+        extensions=extensions,
     )
     kept = {entry: files[entry] for entry in entries if entry in files}
     kept.update(
@@ -163,6 +175,7 @@ def check_files(
     directory: Path,
     root: Path,
     allow_synthetic: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> tuple[int, list[Problem]]:
     """Check only `paths` (a contributor's own files), with the rules `load` applies.
 
@@ -177,7 +190,13 @@ def check_files(
     for path in paths:
         if path.is_symlink():
             continue
-        result = read_one(path, _shown(path, root), vocabulary, allow_synthetic=allow_synthetic)
+        result = read_one(
+            path,
+            _shown(path, root),
+            vocabulary,
+            allow_synthetic=allow_synthetic,
+            extensions=extensions,
+        )
         if isinstance(result, list):
             problems.extend(result)
         else:
@@ -235,14 +254,26 @@ def read_all(
     allow_synthetic: bool = False,
     claims_only: bool = False,
     forking: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> list[Any]:
     """`read_one` for every (file, shown path), in order; in parallel for large folders.
 
     The other processes are started afresh ('spawn') unless `forking`, which a caller may ask
     for only when it runs no other thread (`mkdocs serve` runs its server's): then they are
     forked from this one, and this process reads a share itself, which it need not receive."""
+    settings = _Settings(vocabulary, allow_synthetic, extensions, claims_only)
     with _no_collection():
-        return _read_all(jobs, (vocabulary, allow_synthetic, claims_only), forking)
+        return _read_all(jobs, settings, forking)
+
+
+class _Settings(NamedTuple):
+    """What every file is read with: `read_one`'s settings, and whether only its claim is kept
+    (`check_folder`)."""
+
+    vocabulary: Vocabulary
+    allow_synthetic: bool
+    extensions: MarkdownExtensions | None
+    claims_only: bool
 
 
 @contextlib.contextmanager
@@ -259,9 +290,7 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _read_all(
-    jobs: Sequence[tuple[StrPath, str]], settings: tuple[Vocabulary, bool, bool], forking: bool
-) -> list[Any]:
+def _read_all(jobs: Sequence[tuple[StrPath, str]], settings: _Settings, forking: bool) -> list[Any]:
     processes = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_FROM or processes < 2:
         return _read_chunk(jobs, settings)
@@ -284,21 +313,23 @@ def _read_all(
         return mine + [result for chunk in theirs for result in chunk]
 
 
-_worker: tuple[Vocabulary, bool, bool] | None = None
+_worker: _Settings | None = None
 
 
-def _start_worker(settings: tuple[Vocabulary, bool, bool]) -> None:
+def _start_worker(settings: _Settings) -> None:
     global _worker
     _worker = settings
 
 
 def _read_chunk(
-    jobs: Sequence[tuple[StrPath, str]], settings: tuple[Vocabulary, bool, bool] | None = None
+    jobs: Sequence[tuple[StrPath, str]], settings: _Settings | None = None
 ) -> list[Any]:
-    vocabulary, allow_synthetic, claims_only = settings or _worker  # type: ignore[misc]
+    vocabulary, allow_synthetic, extensions, claims_only = settings or _worker  # type: ignore[misc]
     results: list[Any] = []
     for entry, shown in jobs:
-        result: Any = read_one(entry, shown, vocabulary, allow_synthetic=allow_synthetic)
+        result: Any = read_one(
+            entry, shown, vocabulary, allow_synthetic=allow_synthetic, extensions=extensions
+        )
         if claims_only and not isinstance(result, list):
             # Only what the cross-file checks need: sending whole case studies back costs more
             # than reading them.
@@ -314,9 +345,11 @@ def check_folder(
     root: Path,
     allow_synthetic: bool = False,
     forking: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> tuple[int, list[Problem]]:
     """Every problem in every file of `directory`, with `load`'s rules, without keeping the
-    case studies (what `./scripts/validate` needs). `forking`: see `read_all`."""
+    case studies (what `./scripts/validate` needs). `forking`: see `read_all`; `extensions`:
+    see `load`."""
     if not directory.is_dir():
         return 0, [
             Problem(
@@ -328,7 +361,12 @@ def check_folder(
     jobs = [(entry.path, entry.shown) for entry in listed if not entry.link]
     claims: list[Claim] = []
     read = read_all(
-        jobs, vocabulary, allow_synthetic=allow_synthetic, claims_only=True, forking=forking
+        jobs,
+        vocabulary,
+        allow_synthetic=allow_synthetic,
+        claims_only=True,
+        forking=forking,
+        extensions=extensions,
     )
     for result in read:
         if isinstance(result, list):
@@ -379,9 +417,15 @@ def _link_problem(shown: str) -> Problem:
 
 
 def read_one(
-    entry: StrPath, shown: str, vocabulary: Vocabulary, *, allow_synthetic: bool = False
+    entry: StrPath,
+    shown: str,
+    vocabulary: Vocabulary,
+    *,
+    allow_synthetic: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> CaseStudy | list[Problem]:
-    """Read and validate one file; return the case study, or its problems."""
+    """Read and validate one file (its story parsed with `extensions`: see `load`); return the
+    case study, or its problems."""
     if os.path.isdir(entry):
         return [
             Problem(
@@ -414,7 +458,7 @@ def read_one(
         front = frontmatter.read(data, shown)
         if isinstance(front, list):
             return front
-        study = validate(front, shown, slug, vocabulary)
+        study = validate(front, shown, slug, vocabulary, extensions)
     except Exception as error:
         # Every check is meant to return problems, never to raise; if one raises all the same,
         # the contributor is told which file, and no traceback reaches them.

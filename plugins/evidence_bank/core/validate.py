@@ -39,15 +39,20 @@ _TOP = f.Record(f.CASE_STUDY_FIELDS)
 
 
 def validate(
-    front: FrontMatter, path: str, slug: str, vocabulary: Vocabulary
+    front: FrontMatter,
+    path: str,
+    slug: str,
+    vocabulary: Vocabulary,
+    extensions: story.MarkdownExtensions | None = None,
 ) -> CaseStudy | list[Problem]:
-    """Check one file's front matter; return the case study or every problem found."""
+    """Check one file's front matter and story (parsed with `extensions`; None:
+    `story.DEFAULT_EXTENSIONS`); return the case study or every problem found."""
     checker = _Checker(front, path, vocabulary)
     clean = checker.check(front.data, _TOP, ())
     if clean is not _BAD:
         checker.cross_checks(clean)
     problems = checker.problems
-    told = story.read(front.body, front.body_line, path)
+    told = story.read(front.body, front.body_line, path, extensions)
     problems += told.problems
     problems += [
         Problem(

@@ -170,6 +170,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 cache=self.reads if self.command == "serve" else None,
                 forking=self._may_fork(),
                 follow_links=self.config.follow_links,
+                extensions=story.extensions_from(config.markdown_extensions, config.mdx_configs),
             )
         except ProblemsError as error:
             raise PluginError(str(error)) from None
