@@ -106,7 +106,7 @@ SAFE_EXPECTED = (
 
 
 @dataclass(frozen=True, slots=True)
-class Story:
+class StoryCheck:
     """What checking a story found."""
 
     problems: list[Problem]
@@ -135,16 +135,16 @@ def check_body(
 
 def read(
     body: str, body_line: int, path: str, extensions: MarkdownExtensions | None = None
-) -> Story:
+) -> StoryCheck:
     """Check a story, parsed with `extensions` (None: `DEFAULT_EXTENSIONS`): its problems and
     the links `check_links` will check."""
     problems = limits.check(body, body_line, path)
     if problems:
-        return Story(problems, ())
+        return StoryCheck(problems, ())
     # Without '[' or '<' there is no link, image, footnote, autolink or HTML, and without '{' no
     # attribute list: nothing to parse (most stories).
     if not any(char in body for char in "[<{"):
-        return Story([], ())
+        return StoryCheck([], ())
     root, raw = _parse(body, extensions or DEFAULT_EXTENSIONS)
     lines = _Lines(body, body_line)
     found = _Found(path, lines)
@@ -181,7 +181,7 @@ def read(
             scheme = script_scheme(value)
             if scheme is not None:
                 found.address(scheme, value)
-    return Story(found.problems, tuple(links))
+    return StoryCheck(found.problems, tuple(links))
 
 
 class _Converter(NamedTuple):
