@@ -244,8 +244,6 @@ StrPath = str | os.PathLike[str]
 PARALLEL_FROM = 400
 """From this many files, reading is shared between processes, one per core."""
 
-_Result = CaseStudy | list[Problem]
-
 
 def read_all(
     jobs: Sequence[tuple[StrPath, str]],
