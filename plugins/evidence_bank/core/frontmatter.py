@@ -48,7 +48,9 @@ MAX_NODES = 20_000
 """How many values (keys, scalars, lists, mappings) one front matter may hold."""
 
 Value: TypeAlias = "str | list[Value] | dict[str, Value] | None"
-Path: TypeAlias = tuple[str | int, ...]
+KeyPath: TypeAlias = tuple[str | int, ...]
+"""Where a value stands in the front matter: its keys and list indexes from the top, such as
+`("pathway", "co-delivery", "principles", 0)` (`field_name` writes it as contributors read it)."""
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _CURLY_OPEN = "“‘„«»"
@@ -64,7 +66,7 @@ class FrontMatter:
     data: dict[str, Value]
     """The front matter mapping: text, `None`, lists and mappings only."""
 
-    lines: dict[Path, int] = field(repr=False)
+    lines: dict[KeyPath, int] = field(repr=False)
     """The 1-based file line of every value, keyed by its path (`("pathway", "co-delivery")`)."""
 
     body: str
@@ -73,7 +75,7 @@ class FrontMatter:
     body_line: int
     """The file line the body starts on."""
 
-    def line(self, path: Path) -> int:
+    def line(self, path: KeyPath) -> int:
         """The line of `path`, or of its nearest parent that has one."""
         while path:
             if path in self.lines:
@@ -82,7 +84,7 @@ class FrontMatter:
         return 2
 
 
-def field_name(path: Path) -> str:
+def field_name(path: KeyPath) -> str:
     """A path as contributors read it: `pathway.co-delivery.principles[2]`."""
     text = ""
     for part in path:
@@ -238,7 +240,7 @@ def _closing_line(text: str, start: int) -> int | None:
 
 def read_yaml(
     source: str, path: str, first_line: int = 1
-) -> tuple[dict[str, Value], dict[Path, int]] | list[Problem]:
+) -> tuple[dict[str, Value], dict[KeyPath, int]] | list[Problem]:
     """Read a YAML mapping with the hardened rules above (also used for the vocabulary file).
 
     `first_line` is the file line that `source` starts on, so that problems name file lines.
@@ -280,7 +282,7 @@ class _EventReader:
         self.source = source
         self.first_line = first_line
         self.source_lines = source.split("\n")
-        self.lines: dict[Path, int] = {}
+        self.lines: dict[KeyPath, int] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
 
@@ -329,7 +331,7 @@ class _EventReader:
         return root
 
     def _value(
-        self, event: yaml.Event, events: Iterator[yaml.Event], path: Path, depth: int
+        self, event: yaml.Event, events: Iterator[yaml.Event], path: KeyPath, depth: int
     ) -> Value:
         self._count(self._line(event), path, depth)
         if isinstance(event, yaml.AliasEvent):
@@ -370,7 +372,7 @@ class _EventReader:
         raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
 
     def _mapping(
-        self, start: yaml.MappingStartEvent, events: Iterator[yaml.Event], path: Path, depth: int
+        self, start: yaml.MappingStartEvent, events: Iterator[yaml.Event], path: KeyPath, depth: int
     ) -> dict[str, Value]:
         if path == ():
             self.lines[path] = self._line(start)
@@ -404,7 +406,7 @@ class _EventReader:
     def _line(self, event: yaml.Event | yaml.Node) -> int:
         return int(getattr(event.start_mark, "line", 0)) + self.first_line  # marks are 0-based
 
-    def _duplicate(self, line: int, path: Path, key: str, first: int) -> None:
+    def _duplicate(self, line: int, path: KeyPath, key: str, first: int) -> None:
         """Record a key written twice (and carry on, so every duplicate is reported)."""
         self.problems.append(
             Problem(
@@ -416,7 +418,7 @@ class _EventReader:
             )
         )
 
-    def _count(self, line: int, path: Path, depth: int) -> None:
+    def _count(self, line: int, path: KeyPath, depth: int) -> None:
         """One more value: stop at `MAX_NODES` values or `MAX_DEPTH` levels."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -546,7 +548,7 @@ class _NodeReader(_EventReader):
             return self.problems
         return self.problems or data
 
-    def _node(self, node: yaml.Node, path: Path, depth: int) -> Value:
+    def _node(self, node: yaml.Node, path: KeyPath, depth: int) -> Value:
         # The hot loop of reading a file: it touches every value, so it keeps to local names
         # and checks the limits inline (`_count` reports them).
         line = node.start_mark.line + self.first_line
@@ -570,7 +572,7 @@ class _NodeReader(_EventReader):
         assert isinstance(node, MappingNode)
         return self._node_mapping(node, path, depth)
 
-    def _node_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Value]:
+    def _node_mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Value]:
         result: dict[str, Value] = {}
         first_line: dict[str, int] = {}
         lines = self.lines

@@ -65,7 +65,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .frontmatter import FrontMatter, Path, Value, field_name
+from .frontmatter import FrontMatter, KeyPath, Value, field_name
 from .problems import Problem
 
 ROLE_MAILBOXES = frozenset(
@@ -119,7 +119,7 @@ _LIKE_NATIONAL_INSURANCE_HINT = (
     "if it is not one, reword it so that the two letters do not stand just before the six "
     "digits and the final letter"
 )
-_ALWAYS_HINTS: dict[Path, str] = {
+_ALWAYS_HINTS: dict[KeyPath, str] = {
     ("consent", "reference"): (
         "the consent reference is published in the open data whatever the consent: use your "
         "own record's number, not the person's details"
@@ -130,9 +130,6 @@ _ALWAYS_HINTS: dict[Path, str] = {
 _FILE_NAME_HINT = (
     "the file name is the case study's web address, published whatever the consent: rename the file"
 )
-
-Where = tuple[str | int, ...]
-"""A value's path in the front matter, such as ("sources", 0, "title"), or ("body",)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,11 +529,11 @@ def find_personal_data(text: str) -> Iterator[Finding]:
 
 
 def check_personal_data(
-    texts: list[tuple[Where, str]], path: str, locate: Callable[[Where], tuple[str, int]]
+    texts: list[tuple[KeyPath, str]], path: str, locate: Callable[[KeyPath], tuple[str, int]]
 ) -> list[Problem]:
-    """Personal data in (where, text) pairs; `locate` names the field and line of a `where`
-    (only called for a finding). All texts are searched as one string, then each finding is
-    traced back to its text."""
+    """Personal data in (where, text) pairs (`where`: a front matter key path, or `("body",)`
+    for the story); `locate` names the field and line of a `where` (only called for a finding).
+    All texts are searched as one string, then each finding is traced back to its text."""
     starts = []
     offset = 0
     for _, text in texts:
@@ -569,7 +566,7 @@ def check_case_study(front: FrontMatter, path: str, slug: str, *, consented: boo
     if not consented:
         texts.append((("body",), front.body))
 
-    def locate(where: Where) -> tuple[str, int]:
+    def locate(where: KeyPath) -> tuple[str, int]:
         if where == ("body",):
             return "body", front.body_line
         return field_name(where), front.line(where)
@@ -583,11 +580,11 @@ def check_case_study(front: FrontMatter, path: str, slug: str, *, consented: boo
     return sorted(problems)
 
 
-def _texts(value: Value, where: Path) -> list[tuple[Path, str]]:
+def _texts(value: Value, where: KeyPath) -> list[tuple[KeyPath, str]]:
     """Every text in a front matter value, with its path, in the order they are written."""
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[KeyPath, str]] = []
 
-    def walk(value: Value, where: Path) -> None:
+    def walk(value: Value, where: KeyPath) -> None:
         if isinstance(value, str):
             found.append((where, value))
         elif isinstance(value, list):

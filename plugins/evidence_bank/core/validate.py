@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from . import fields as f
 from . import personal, story
-from .frontmatter import FrontMatter, Path, Value, curly_quoted, explain_curly_quotes, field_name
+from .frontmatter import FrontMatter, KeyPath, Value, curly_quoted, explain_curly_quotes, field_name
 from .model import (
     CaseStudy,
     ChecklistAnswer,
@@ -94,7 +94,7 @@ class _Checker:
         self.vocabulary = vocabulary
         self.problems: list[Problem] = []
 
-    def report(self, where: Path, found: str, expected: str, hint: str = "") -> object:
+    def report(self, where: KeyPath, found: str, expected: str, hint: str = "") -> object:
         self.problems.append(
             Problem(self.path, self.front.line(where), field_name(where), found, expected, hint)
         )
@@ -102,7 +102,7 @@ class _Checker:
 
     # -- one kind at a time ------------------------------------------------------------------
 
-    def check(self, value: Value, kind: f.Kind, where: Path) -> Any:
+    def check(self, value: Value, kind: f.Kind, where: KeyPath) -> Any:
         group = _GROUPS.get(type(kind))
         if group is not None:
             return group(self, value, kind, where)
@@ -139,7 +139,7 @@ class _Checker:
             return self.url(value, kind, where)
         raise AssertionError(f"unknown kind {kind!r}")  # pragma: no cover
 
-    def record(self, value: Value, kind: f.Record, where: Path) -> Any:
+    def record(self, value: Value, kind: f.Record, where: KeyPath) -> Any:
         if not isinstance(value, dict):
             names = ", ".join(fld.name for fld in kind.fields[:4])
             return self.report(where, _describe(value), f"a group of fields such as {names}")
@@ -175,7 +175,7 @@ class _Checker:
                 clean[fld.name] = result
         return clean
 
-    def map_of(self, value: Value, kind: f.MapOf, where: Path) -> Any:
+    def map_of(self, value: Value, kind: f.MapOf, where: KeyPath) -> Any:
         slugs = self.vocabulary.slugs(kind.vocabulary)
         if not isinstance(value, dict):
             return self.report(
@@ -200,7 +200,7 @@ class _Checker:
                 clean[key] = result
         return clean
 
-    def list_of(self, value: Value, kind: f.ListOf | f.Choices, where: Path) -> Any:
+    def list_of(self, value: Value, kind: f.ListOf | f.Choices, where: KeyPath) -> Any:
         if not isinstance(value, list):
             example = ""
             if isinstance(kind, f.Choices) and isinstance(value, str):
@@ -238,7 +238,7 @@ class _Checker:
                 clean.append(result)
         return clean
 
-    def unquoted(self, value: str, where: Path) -> bool:
+    def unquoted(self, value: str, where: KeyPath) -> bool:
         """Whether a value is free of curly quotes around it (which would otherwise be
         published as part of it); reports them if not."""
         if curly_quoted(value):
@@ -246,7 +246,7 @@ class _Checker:
             return False
         return True
 
-    def text(self, value: str, kind: f.Text, where: Path) -> Any:
+    def text(self, value: str, kind: f.Text, where: KeyPath) -> Any:
         value = value.strip()
         if len(value) > kind.max_length:
             return self.report(
@@ -285,7 +285,7 @@ class _Checker:
             )
         return value
 
-    def choice(self, value: str, vocabulary: str, where: Path) -> Any:
+    def choice(self, value: str, vocabulary: str, where: KeyPath) -> Any:
         if self.vocabulary.get(vocabulary, value) is not None:
             return value
         hint = self.vocabulary.suggest(vocabulary, value)
@@ -296,7 +296,7 @@ class _Checker:
             f"did you mean '{hint}'?" if hint else "",
         )
 
-    def date(self, value: str, kind: f.Date, where: Path) -> Any:
+    def date(self, value: str, kind: f.Date, where: KeyPath) -> Any:
         match = _DATE.match(value.strip())
         if not match or (not kind.partial and not match[3]):
             return self.report(where, _quote(value), kind.describe())
@@ -311,7 +311,7 @@ class _Checker:
             return self.report(where, f"the year {year}", "a year between 1900 and 2100")
         return value.strip()
 
-    def url(self, value: str, kind: f.Url, where: Path) -> Any:
+    def url(self, value: str, kind: f.Url, where: KeyPath) -> Any:
         value = value.strip()
         try:
             parts = urlsplit(value)
@@ -356,7 +356,7 @@ class _Checker:
             )
 
 
-_GROUPS: dict[type[f.Kind], Callable[[_Checker, Value, Any, Path], Any]] = {
+_GROUPS: dict[type[f.Kind], Callable[[_Checker, Value, Any, KeyPath], Any]] = {
     f.Record: _Checker.record,
     f.MapOf: _Checker.map_of,
     f.ListOf: _Checker.list_of,
