@@ -66,8 +66,8 @@ class FrontMatter:
     data: dict[str, Value]
     """The front matter mapping: text, `None`, lists and mappings only."""
 
-    lines: dict[KeyPath, int] = field(repr=False)
-    """The 1-based file line of every value, keyed by its path (`("pathway", "co-delivery")`)."""
+    value_lines: dict[KeyPath, int] = field(repr=False)
+    """The 1-based file line of every value, by its key path (`("pathway", "co-delivery")`)."""
 
     body: str
     """The markdown after the closing `---`, with line endings normalised to `\\n`."""
@@ -78,8 +78,8 @@ class FrontMatter:
     def line(self, path: KeyPath) -> int:
         """The line of `path`, or of its nearest parent that has one."""
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            if path in self.value_lines:
+                return self.value_lines[path]
             path = path[:-1]
         return 2
 
@@ -248,7 +248,7 @@ def read_yaml(
     reader_class = _EventReader if _has_markers(source) else _NodeReader
     reader = reader_class(path, source, first_line)
     result = reader.run()
-    return result if isinstance(result, list) else (result, reader.lines)
+    return result if isinstance(result, list) else (result, reader.value_lines)
 
 
 _MARKERS = re.compile(r"(?:^|[\s\[\{,])[&*!]|^(?:%|---|\.\.\.)", re.MULTILINE)
@@ -282,7 +282,7 @@ class _EventReader:
         self.source = source
         self.first_line = first_line
         self.source_lines = source.split("\n")
-        self.lines: dict[KeyPath, int] = {}
+        self.value_lines: dict[KeyPath, int] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
 
@@ -357,7 +357,7 @@ class _EventReader:
                 f"a YAML tag ('{_short_tag(tag)}')",
                 "a plain value without a '!' tag",
             )
-        self.lines[path] = self._line(event)
+        self.value_lines[path] = self._line(event)
         if isinstance(event, yaml.ScalarEvent):
             if event.implicit[0] and event.value in _NULLS:  # plain empty, ~ or null
                 return None
@@ -375,7 +375,7 @@ class _EventReader:
         self, start: yaml.MappingStartEvent, events: Iterator[yaml.Event], path: KeyPath, depth: int
     ) -> dict[str, Value]:
         if path == ():
-            self.lines[path] = self._line(start)
+            self.value_lines[path] = self._line(start)
         result: dict[str, Value] = {}
         first_line: dict[str, int] = {}
         for key_event in _until(events, yaml.MappingEndEvent):
@@ -398,7 +398,7 @@ class _EventReader:
             first_line[key] = line
             result[key] = self._value(value_event, events, (*path, key), depth + 1)
             # A value's line is where its key is, which is where contributors look.
-            self.lines[(*path, key)] = line
+            self.value_lines[(*path, key)] = line
         return result
 
     # -- reporting ---------------------------------------------------------------------------
@@ -542,7 +542,7 @@ class _NodeReader(_EventReader):
                 self._empty()
             self._top(root, isinstance(root, yaml.MappingNode))
             assert isinstance(root, yaml.MappingNode)
-            self.lines[()] = self._line(root)
+            self.value_lines[()] = self._line(root)
             data = self._node_mapping(root, (), 1)
         except _Stop:
             return self.problems
@@ -562,7 +562,7 @@ class _NodeReader(_EventReader):
                 f"a YAML tag ('{node.tag}')",
                 "a plain value without a '!' tag",
             )
-        self.lines[path] = line
+        self.value_lines[path] = line
         if isinstance(node, ScalarNode):
             value: str = node.value
             return None if not node.style and value in _NULLS else value
@@ -575,7 +575,7 @@ class _NodeReader(_EventReader):
     def _node_mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Value]:
         result: dict[str, Value] = {}
         first_line: dict[str, int] = {}
-        lines = self.lines
+        value_lines = self.value_lines
         inner = depth + 1
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + self.first_line
@@ -594,7 +594,7 @@ class _NodeReader(_EventReader):
             first_line[key] = line
             where = (*path, key)
             result[key] = self._node(value_node, where, inner)
-            lines[where] = line  # A value's line is where its key is.
+            value_lines[where] = line  # A value's line is where its key is.
         return result
 
 

@@ -148,15 +148,18 @@ def load(path: Path, display_path: str | None = None) -> Vocabulary:
     parsed = read_yaml(text.replace("\r\n", "\n"), shown)
     if isinstance(parsed, list):
         raise ProblemsError(parsed)
-    data, lines = parsed
-    return _build(data, lines, shown)
+    data, value_lines = parsed
+    return _build(data, value_lines, shown)
 
 
-def _build(data: dict[str, Value], lines: dict[Any, int], shown: str) -> Vocabulary:
+def _build(data: dict[str, Value], value_lines: dict[Any, int], shown: str) -> Vocabulary:
     problems: list[Problem] = []
 
     def bad(where: tuple[Any, ...], fld: str, found: str, expected: str) -> None:
-        line = next((lines[where[:n]] for n in range(len(where), 0, -1) if where[:n] in lines), 1)
+        line = next(
+            (value_lines[where[:n]] for n in range(len(where), 0, -1) if where[:n] in value_lines),
+            1,
+        )
         problems.append(Problem(shown, line, fld, found, expected))
 
     sources: dict[str, GuidanceDocument] = {}
