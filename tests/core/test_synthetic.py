@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from pathlib import Path
@@ -63,6 +64,20 @@ def test_forked_and_serial_loading_agree(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10**9)
     serial = catalog.load(tmp_path, VOCAB, allow_synthetic=True).case_studies
     assert len(forked) == 40 and forked == serial
+
+
+def test_reading_leaves_no_cyclic_garbage(tmp_path: Path) -> None:
+    """Reading pauses the garbage collector (`catalog.read_all`): what it drops must be freed
+    as it goes, by reference counting (a nested function calling itself is a cycle)."""
+    synthetic.write_bank(20, tmp_path, VOCAB)
+    jobs = [(str(path), path.name) for path in sorted(tmp_path.iterdir())]
+    gc.collect()
+    gc.disable()
+    try:
+        catalog.read_all(jobs, VOCAB, allow_synthetic=True)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_stories_read_like_many_different_texts() -> None:

@@ -583,16 +583,18 @@ def check_case_study(front: FrontMatter, path: str, slug: str, *, consented: boo
 def _texts(value: Value, where: KeyPath) -> list[tuple[KeyPath, str]]:
     """Every text in a front matter value, with its path, in the order they are written."""
     found: list[tuple[KeyPath, str]] = []
-
-    def walk(value: Value, where: KeyPath) -> None:
-        if isinstance(value, str):
-            found.append((where, value))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, (*where, index))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, (*where, key))
-
-    walk(value, where)
+    _add_texts(value, where, found)
     return found
+
+
+def _add_texts(value: Value, where: KeyPath, found: list[tuple[KeyPath, str]]) -> None:
+    # Not a function nested in `_texts`: calling itself, it would make a reference cycle, which
+    # only the garbage collector frees (reading pauses it: `catalog.read_all`).
+    if isinstance(value, str):
+        found.append((where, value))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _add_texts(item, (*where, index), found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _add_texts(item, (*where, key), found)
