@@ -47,6 +47,7 @@ def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.M
     synthetic.write_bank(40, tmp_path, VOCAB)
     (tmp_path / "broken.md").write_text("---\nid: x\n---\n")
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(catalog, "CHUNK", 3)
     parallel = catalog.check_folder(tmp_path, VOCAB, root=tmp_path, allow_synthetic=True)
     forked = catalog.check_folder(
         tmp_path, VOCAB, root=tmp_path, allow_synthetic=True, forking=True
@@ -60,10 +61,24 @@ def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.M
 def test_forked_and_serial_loading_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     synthetic.write_bank(40, tmp_path, VOCAB)
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(catalog, "CHUNK", 3)
     forked = catalog.load(tmp_path, VOCAB, allow_synthetic=True, forking=True).case_studies
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10**9)
     serial = catalog.load(tmp_path, VOCAB, allow_synthetic=True).case_studies
     assert len(forked) == 40 and forked == serial
+
+
+@pytest.mark.parametrize("forking", [True, False])
+def test_reading_in_parallel_keeps_the_files_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forking: bool
+) -> None:
+    """The other processes read chunks from the first on, this one (forking) from the last."""
+    synthetic.write_bank(40, tmp_path, VOCAB)
+    monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(catalog, "CHUNK", 3)
+    jobs = [(str(path), path.name) for path in sorted(tmp_path.iterdir())]
+    read = catalog.read_all(jobs, VOCAB, allow_synthetic=True, forking=forking)
+    assert [study.path for study in read] == [name for _, name in jobs]
 
 
 def test_reading_leaves_no_cyclic_garbage(tmp_path: Path) -> None:
