@@ -156,7 +156,7 @@ class _Checker:
                 )
         for fld in kind.fields:
             raw = value.get(fld.name)
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
                 if fld.required:
                     state = "an empty value" if fld.name in value else "no value"
                     at = (*where, fld.name) if fld.name in value else where
