@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import re
 from collections import Counter
 from pathlib import Path
@@ -79,6 +80,26 @@ def test_reading_in_parallel_keeps_the_files_in_order(
     jobs = [(str(path), path.name) for path in sorted(tmp_path.iterdir())]
     read = catalog.read_all(jobs, VOCAB, allow_synthetic=True, forking=forking)
     assert [study.path for study in read] == [name for _, name in jobs]
+
+
+def test_forking_falls_back_to_spawning_where_python_spawns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on macOS and Windows, whose first start method is 'spawn'."""
+    synthetic.write_bank(12, tmp_path, VOCAB)
+    monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(catalog, "CHUNK", 3)
+    serial = catalog.check_folder(tmp_path, VOCAB, root=tmp_path, allow_synthetic=True)
+    started: list[str] = []
+    context = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn", "fork"])
+    monkeypatch.setattr(
+        multiprocessing, "get_context", lambda method: started.append(method) or context(method)
+    )
+    forked = catalog.check_folder(
+        tmp_path, VOCAB, root=tmp_path, allow_synthetic=True, forking=True
+    )
+    assert started == ["spawn"] and forked == serial
 
 
 def test_reading_leaves_no_cyclic_garbage(tmp_path: Path) -> None:

@@ -262,9 +262,10 @@ def read_all(
     """`read_one` for every (file, shown path), in order; in parallel for large folders.
 
     The other processes are started afresh ('spawn') unless `forking`, which a caller may ask
-    for only when it runs no other thread (`mkdocs serve` runs its server's): then they are
-    forked from this one, and this process reads too: whatever they have not started, which
-    it need not receive."""
+    for only when it runs no other thread (`mkdocs serve` runs its server's), and which is
+    granted only where Python forks by default (not on Windows or macOS): then they are forked
+    from this one, and this process reads too: whatever they have not started, which it need
+    not receive."""
     settings = _Settings(vocabulary, allow_synthetic, extensions, claims_only)
     with _no_collection():
         return _read_all(jobs, settings, forking)
@@ -301,6 +302,9 @@ def _read_all(jobs: Sequence[tuple[StrPath, str]], settings: _Settings, forking:
     import multiprocessing  # Here, not at the top: they cost a one-file check 10 ms.
     from concurrent.futures import ProcessPoolExecutor
 
+    # Only where Python forks by default: Windows cannot, and on macOS system libraries are not
+    # safe in a forked process (Python spawns there). Elsewhere they start afresh.
+    forking = forking and multiprocessing.get_all_start_methods()[0] == "fork"
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     context = multiprocessing.get_context("fork" if forking else "spawn")
     others = processes - 1 if forking else processes
