@@ -128,3 +128,9 @@ def test_the_script_from_another_folder(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr.strip().startswith("All ")
+
+
+def test_without_mkdocs_yml_stories_are_read_with_the_default_extensions(tmp_path: Path) -> None:
+    from evidence_bank.cli import site_extensions
+
+    assert site_extensions(tmp_path) is None

@@ -26,8 +26,8 @@ def test_values_and_lines() -> None:
         "rung": "co-design",
         "principles": ["valuing-people"],
     }
-    assert front.lines[("title",)] == 3
-    assert front.lines[("principles", 0)] == 6
+    assert front.value_lines[("title",)] == 3
+    assert front.value_lines[("principles", 0)] == 6
     assert front.body == "\nThe story.\n"
     assert front.body_line == 8
 
@@ -44,7 +44,7 @@ def test_values_and_lines() -> None:
 def test_accepted_variants_read_the_same(data: bytes) -> None:
     front = read(data)
     assert front.data == read(MINIMAL).data
-    assert front.lines == read(MINIMAL).lines
+    assert front.value_lines == read(MINIMAL).value_lines
 
 
 @pytest.mark.parametrize(

@@ -129,6 +129,24 @@ def test_ordinary_text_is_not_personal_data(text: str) -> None:
     assert list(personal.find_personal_data(text)) == []
 
 
+PROSE = "Carers and staff planned the new service together over several months. " * 30
+"""Ordinary prose with no digit or bracket: in a text this long, digits are rare, and the
+searches that start with one are tried only where `str.find` found one."""
+
+
+@pytest.mark.parametrize(("text", "kind"), SPELLINGS.items(), ids=list(SPELLINGS))
+def test_every_spelling_is_found_inside_a_long_story(text: str, kind: str) -> None:
+    story = f"{PROSE}Note: {text}.\n\n{PROSE}"
+    found = list(personal.find_personal_data(story))
+    assert [finding.kind for finding in found] == [kind]
+    assert story[found[0].start :].startswith(found[0].text)
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_text_inside_a_long_story_is_not_personal_data(text: str) -> None:
+    assert list(personal.find_personal_data(f"{PROSE}{text}\n\n{PROSE}")) == []
+
+
 def _check(front: str = "", body: str = "The story.\n", slug: str = "a") -> list[Problem]:
     text = case_study(front, body)
     read = frontmatter.read(text.encode(), "a.md")

@@ -133,7 +133,7 @@ def test_fast_and_event_readers_agree(text: str) -> None:
         assert isinstance(fast, list) and fast
     else:
         assert fast == slow
-        assert fast_reader.lines == slow_reader.lines
+        assert fast_reader.value_lines == slow_reader.value_lines
 
 
 WORDS = st.sampled_from(["a", "word", "x y", "1.", "#", "|", "\\[", "&amp;", "&#106;", ":", ""])

@@ -39,8 +39,8 @@ def test_placeholders_are_named(url: str | None, words: str) -> None:
 
 def test_addresses_follow_the_site_settings() -> None:
     site = Site(url="https://x.org/bank/")
-    assert site.page_url("a-scheme") == "https://x.org/bank/case-studies/a-scheme/"
+    assert site.case_study_url("a-scheme") == "https://x.org/bank/case-studies/a-scheme/"
     assert site.permanent_url("cs-0007") == "https://x.org/bank/id/cs-0007/"
     files = Site(url="https://x.org/", directory_urls=False)
-    assert files.page_url("a-scheme") == "https://x.org/case-studies/a-scheme.html"
+    assert files.case_study_url("a-scheme") == "https://x.org/case-studies/a-scheme.html"
     assert files.permanent_url("cs-0007") == "https://x.org/id/cs-0007/"  # a redirect folder

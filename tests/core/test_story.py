@@ -1,5 +1,5 @@
-"""The story's check: one list of markdown extensions, legitimate links kept, broken ones named
-in the case-study file, and the adversarial benchmark prints its table."""
+"""The story's check: the site's markdown extensions (code is not raw HTML), legitimate links
+kept, broken ones named in the case-study file, and the adversarial benchmark prints its table."""
 
 from __future__ import annotations
 
@@ -8,27 +8,58 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from evidence_bank.cli import site_extensions
 from evidence_bank.core import story
 from evidence_bank.core.model import CaseStudy
 
 from tests.helpers import ROOT
 
 
-class _AnyTag(yaml.SafeLoader):
-    """mkdocs.yml with its `!ENV` tags read as plain values."""
+def test_the_default_extensions_are_what_this_sites_mkdocs_yml_gives() -> None:
+    assert site_extensions(ROOT) == story.DEFAULT_EXTENSIONS
 
 
-_AnyTag.add_multi_constructor("!", lambda loader, suffix, node: None)
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("```\n<b>bold</b>\n```\n", []),
+        ("~~~html\n<div onclick='x'>\n\nText.\n</div>\n~~~\n", []),
+        ("Some `<b>` in code.\n", []),
+        ("```\ncode\n```\n\n<div>Text.</div>\n", ["raw HTML ('<div>Text.</div>')"]),
+        ("Some <b>bold</b>.\n", ["raw HTML ('<b>')", "raw HTML ('</b>')"]),
+    ],
+)
+def test_code_is_not_raw_html(body: str, found: list[str]) -> None:
+    """`fenced_code` (which MkDocs always loads) sets a code block's HTML aside where raw HTML
+    goes: only what the author wrote as HTML is refused."""
+    problems = story.read(body, 9, "a.md").problems
+    assert [problem.found for problem in problems] == found
 
 
-def test_the_check_uses_the_sites_markdown_extensions() -> None:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_AnyTag)
-    site = {}
-    for entry in config["markdown_extensions"]:
-        name, settings = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
-        site[name] = settings or {}
-    assert site == story.EXTENSIONS
+def test_extensions_from_names_settings_and_objects() -> None:
+    from markdown.extensions.attr_list import AttrListExtension
+    from markdown.extensions.toc import TocExtension
+
+    extensions = story.extensions_from(
+        ["tables", "toc", TocExtension(permalink=True), AttrListExtension()],
+        {"toc": {"permalink": False}, "tables": {}},
+    )
+    assert extensions.names == (
+        "tables",
+        "toc",
+        "markdown.extensions.toc:TocExtension",
+        "markdown.extensions.attr_list:AttrListExtension",
+    )
+    assert extensions.configs["toc"] == {"permalink": False}
+    assert extensions.configs["markdown.extensions.toc:TocExtension"]["permalink"] is True
+    assert "tables" not in extensions.configs
+    # The object, named by its import path, is loaded: attribute lists are read.
+    body = 'Text.\n{: onclick="x" }\n'
+    assert [p.found for p in story.read(body, 9, "a.md", extensions).problems] == [
+        "the attribute 'onclick' set with {: ...}"
+    ]
+    without = story.extensions_from(["tables", "toc"])
+    assert story.read(body, 9, "a.md", without).problems == []
 
 
 def _study(body: str, links: tuple[str, ...]) -> CaseStudy:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -46,6 +49,7 @@ def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.M
     synthetic.write_bank(40, tmp_path, VOCAB)
     (tmp_path / "broken.md").write_text("---\nid: x\n---\n")
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(catalog, "CHUNK", 3)
     parallel = catalog.check_folder(tmp_path, VOCAB, root=tmp_path, allow_synthetic=True)
     forked = catalog.check_folder(
         tmp_path, VOCAB, root=tmp_path, allow_synthetic=True, forking=True
@@ -59,10 +63,58 @@ def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.M
 def test_forked_and_serial_loading_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     synthetic.write_bank(40, tmp_path, VOCAB)
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(catalog, "CHUNK", 3)
     forked = catalog.load(tmp_path, VOCAB, allow_synthetic=True, forking=True).case_studies
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10**9)
     serial = catalog.load(tmp_path, VOCAB, allow_synthetic=True).case_studies
     assert len(forked) == 40 and forked == serial
+
+
+@pytest.mark.parametrize("forking", [True, False])
+def test_reading_in_parallel_keeps_the_files_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forking: bool
+) -> None:
+    """The other processes read chunks from the first on, this one (forking) from the last."""
+    synthetic.write_bank(40, tmp_path, VOCAB)
+    monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(catalog, "CHUNK", 3)
+    jobs = [(str(path), path.name) for path in sorted(tmp_path.iterdir())]
+    read = catalog.read_all(jobs, VOCAB, allow_synthetic=True, forking=forking)
+    assert [study.path for study in read] == [name for _, name in jobs]
+
+
+def test_forking_falls_back_to_spawning_where_python_spawns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on macOS, where the system libraries are not safe in a forked process."""
+    synthetic.write_bank(12, tmp_path, VOCAB)
+    monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(catalog, "CHUNK", 3)
+    serial = catalog.check_folder(tmp_path, VOCAB, root=tmp_path, allow_synthetic=True)
+    started: list[str] = []
+    context = multiprocessing.get_context
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(
+        multiprocessing, "get_context", lambda method: started.append(method) or context(method)
+    )
+    forked = catalog.check_folder(
+        tmp_path, VOCAB, root=tmp_path, allow_synthetic=True, forking=True
+    )
+    assert started == ["spawn"] and forked == serial
+
+
+def test_reading_leaves_no_cyclic_garbage(tmp_path: Path) -> None:
+    """Reading pauses the garbage collector (`catalog.read_all`): what it drops must be freed
+    as it goes, by reference counting (a nested function calling itself is a cycle)."""
+    synthetic.write_bank(20, tmp_path, VOCAB)
+    jobs = [(str(path), path.name) for path in sorted(tmp_path.iterdir())]
+    gc.collect()
+    gc.disable()
+    try:
+        catalog.read_all(jobs, VOCAB, allow_synthetic=True)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_stories_read_like_many_different_texts() -> None:

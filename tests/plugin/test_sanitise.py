@@ -79,7 +79,7 @@ def _page_despite_a_validator_gap(
 ) -> str:
     """The built page of a case study with `body`, after a gap in validation: the story's
     checks find nothing."""
-    monkeypatch.setattr("evidence_bank.core.story.read", lambda *args: story.Story([], ()))
+    monkeypatch.setattr("evidence_bank.core.story.read", lambda *args: story.StoryCheck([], ()))
     site = build(make_project(tmp_path, {"gap.md": case_study(body=body)}))
     return (site / "case-studies" / "gap" / "index.html").read_text(encoding="utf-8")
 

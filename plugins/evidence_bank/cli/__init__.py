@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from yaml_env_tag import construct_env_tag
 
+from ..core.story import MarkdownExtensions
+
 
 def project_root() -> Path:
     """The project's folder: $EB_ROOT, which ./scripts/ set, or the current folder."""
@@ -33,3 +35,35 @@ def site_settings(root: Path) -> dict[str, Any]:
     `site_url` set at deploy time reads the same here as in the build)."""
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     return dict(yaml.load(text, Loader=_SettingsLoader))
+
+
+MKDOCS_BUILT_IN_EXTENSIONS = ("toc", "tables", "fenced_code")
+"""The markdown extensions MkDocs adds to every site's list, first (a test checks MkDocs)."""
+
+
+def site_extensions(root: Path) -> MarkdownExtensions | None:
+    """The markdown extensions the site at `root` renders with, read from its mkdocs.yml as
+    MkDocs reads `markdown_extensions`: its built-in ones first, then the site's, each once; an
+    item is a name, or a name with its settings (a mapping of one); the list may also be one
+    mapping. None if there is no mkdocs.yml. What MkDocs would refuse is left for the build to
+    report."""
+    if not (root / "mkdocs.yml").is_file():
+        return None
+    listed = site_settings(root).get("markdown_extensions") or []
+    items = list(listed.items()) if isinstance(listed, dict) else []
+    if isinstance(listed, list):
+        for item in listed:
+            if isinstance(item, str):
+                items.append((item, None))
+            elif isinstance(item, dict) and len(item) == 1:
+                items.extend(item.items())
+    names = list(MKDOCS_BUILT_IN_EXTENSIONS)
+    configs: dict[str, dict[str, Any]] = {}
+    for name, config in items:
+        if not isinstance(name, str):
+            continue
+        if name not in names:
+            names.append(name)
+        if isinstance(config, dict) and config:
+            configs[name] = config
+    return MarkdownExtensions(tuple(names), configs)

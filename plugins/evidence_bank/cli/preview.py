@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..core import catalog, vocabulary
-from . import project_root, variant
+from . import project_root, site_extensions, variant
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     if not path.is_file():
         parser.error(f"no such file: {args.path}")
     vocab = vocabulary.load(vocabulary.default_path())
-    _, problems = catalog.check_files([path], vocab, directory=published, root=Path.cwd())
+    _, problems = catalog.check_files(
+        [path],
+        vocab,
+        directory=published,
+        root=Path.cwd(),
+        extensions=site_extensions(root),
+    )
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

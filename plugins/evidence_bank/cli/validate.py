@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core import catalog, vocabulary
 from ..core.problems import Problem, ProblemsError
-from . import add_folder_option
+from . import add_folder_option, project_root, site_extensions
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     root = Path.cwd()
+    # The stories are parsed with the markdown extensions the site's build uses.
+    extensions = site_extensions(project_root())
     try:
         vocab = vocabulary.load(
             args.vocabulary or vocabulary.default_path(),
@@ -71,11 +73,17 @@ def main(argv: list[str] | None = None) -> int:
                 directory=args.dir,
                 root=root,
                 allow_synthetic=args.allow_synthetic,
+                extensions=extensions,
             )
         else:
             # A command-line run has no other threads: its reading processes may be forked.
             checked, problems = catalog.check_folder(
-                args.dir, vocab, root=root, allow_synthetic=args.allow_synthetic, forking=True
+                args.dir,
+                vocab,
+                root=root,
+                allow_synthetic=args.allow_synthetic,
+                forking=True,
+                extensions=extensions,
             )
     except ProblemsError as error:
         problems = error.problems

@@ -25,9 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
-import sys
-import threading
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,6 +34,7 @@ from typing import TypeVar
 
 from .model import CaseStudy
 from .problems import Refusal
+from .processes import fork_is_safe as fork_is_safe
 from .render import Renderer, StudyShell
 
 THRESHOLD = 500
@@ -49,11 +47,6 @@ CHUNK = 250
 """Case-study shells per piece of work handed back to the build."""
 
 _T = TypeVar("_T")
-
-
-def fork_is_safe() -> bool:
-    """Whether this process may fork a child that goes on running Python (see the module)."""
-    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def clash(authored: Mapping[str, str], path: str, kind: str = "file") -> str:

@@ -9,17 +9,21 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import frontmatter
 from .fields import valid_file_name
 from .model import CaseStudy
-from .problems import Problem, ProblemsError, shown
+from .problems import Problem, ProblemsError
+from .problems import shown as _shown
+from .processes import fork_is_safe
+from .story import MarkdownExtensions
 from .text import visible
 from .validate import validate
 from .vocabulary import Vocabulary
@@ -65,10 +69,13 @@ def load(
     cache: ReadCache | None = None,
     forking: bool = False,
     follow_links: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> Catalog:
     """Read, validate and index every file in `directory`; raise `ProblemsError` on any problem.
 
-    `root` is the folder paths in messages are relative to (the project root). With a `cache`
+    `root` is the folder paths in messages are relative to (the project root). `extensions`: the
+    site's markdown extensions, which stories are parsed with (None: the core's default,
+    `story.DEFAULT_EXTENSIONS`). With a `cache`
     (kept by the caller between loads, as a live preview does), a file whose size and
     modification time have not changed since the last load is not read again. `forking`: see
     `read_all`. `follow_links`: read files that are symbolic links (a preview's folder of
@@ -81,7 +88,7 @@ def load(
         raise ProblemsError(
             [
                 Problem(
-                    shown(directory, base),
+                    _shown(directory, base),
                     1,
                     "folder",
                     "no case-studies folder",
@@ -89,15 +96,22 @@ def load(
                 )
             ]
         )
-    entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    listed = _listing(directory, base)
     if not follow_links:
-        problems += link_problems(entries, base)
-        entries = [entry for entry in entries if not entry.is_symlink()]
+        problems += [_link_problem(entry.shown) for entry in listed if entry.link]
+        listed = [entry for entry in listed if not entry.link]
     if cache is None:
-        jobs = [(entry, shown(entry, base)) for entry in entries]
-        results = read_all(jobs, vocabulary, allow_synthetic=allow_synthetic, forking=forking)
+        jobs = [(entry.path, entry.shown) for entry in listed]
+        results = read_all(
+            jobs,
+            vocabulary,
+            allow_synthetic=allow_synthetic,
+            forking=forking,
+            extensions=extensions,
+        )
     else:
-        results = _read_changed(entries, base, vocabulary, allow_synthetic, cache)
+        entries = [Path(entry.path) for entry in listed]
+        results = _read_changed(entries, base, vocabulary, allow_synthetic, extensions, cache)
     for result in results:
         if isinstance(result, list):
             problems.extend(result)
@@ -113,9 +127,9 @@ def load(
 class ReadCache:
     """What earlier loads read, for a caller that loads the same folder again and again (a live
     preview): each file's (inode, size, modification time) and the result of reading it, valid
-    for one vocabulary and setting."""
+    for one vocabulary, setting and set of markdown extensions."""
 
-    settings: tuple[Vocabulary, bool] | None = None
+    settings: tuple[Vocabulary, bool, MarkdownExtensions | None] | None = None
     files: dict[Path, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
 
 
@@ -124,12 +138,13 @@ def _read_changed(
     base: Path,
     vocabulary: Vocabulary,
     allow_synthetic: bool,
+    extensions: MarkdownExtensions | None,
     cache: ReadCache,
 ) -> list[Any]:
     """`read_one` for the files that changed since they were last read; the cache for the rest.
     The cache is left holding exactly the files read now."""
-    if cache.settings != (vocabulary, allow_synthetic):
-        cache.settings = (vocabulary, allow_synthetic)
+    if cache.settings != (vocabulary, allow_synthetic, extensions):
+        cache.settings = (vocabulary, allow_synthetic, extensions)
         cache.files.clear()
     files = cache.files
     keys = {}
@@ -141,9 +156,10 @@ def _read_changed(
             keys[entry] = (0, -1, 0)  # Gone or unreadable: read_one says what is wrong.
     changed = [e for e in entries if e not in files or files[e][0] != keys[e]]
     fresh = read_all(
-        [(entry, shown(entry, base)) for entry in changed],
+        [(entry, _shown(entry, base)) for entry in changed],
         vocabulary,
         allow_synthetic=allow_synthetic,
+        extensions=extensions,
     )
     kept = {entry: files[entry] for entry in entries if entry in files}
     kept.update(
@@ -161,6 +177,7 @@ def check_files(
     directory: Path,
     root: Path,
     allow_synthetic: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> tuple[int, list[Problem]]:
     """Check only `paths` (a contributor's own files), with the rules `load` applies.
 
@@ -175,7 +192,13 @@ def check_files(
     for path in paths:
         if path.is_symlink():
             continue
-        result = read_one(path, shown(path, root), vocabulary, allow_synthetic=allow_synthetic)
+        result = read_one(
+            path,
+            _shown(path, root),
+            vocabulary,
+            allow_synthetic=allow_synthetic,
+            extensions=extensions,
+        )
         if isinstance(result, list):
             problems.extend(result)
         else:
@@ -183,7 +206,7 @@ def check_files(
     others: dict[str, list[str]] = defaultdict(list)
     for found, entry in scan_ids(directory):
         if entry.resolve() not in checked:
-            others[found].append(shown(entry, root))
+            others[found].append(_shown(entry, root))
     for study in studies:
         if study.id in others:
             problems.append(
@@ -217,27 +240,47 @@ def scan_ids(directory: Path) -> list[tuple[str, Path]]:
     return found
 
 
+StrPath = str | os.PathLike[str]
+"""A file's path (the folder's listing keeps them as strings)."""
+
 PARALLEL_FROM = 400
 """From this many files, reading is shared between processes, one per core."""
 
-_Result = CaseStudy | list[Problem]
+CHUNK = 50
+"""How many files a process reads at a time (about 0.05 s): small, because the pool gives each
+of the other processes up to three chunks ahead, and a process left reading alone at the end
+reads those."""
 
 
 def read_all(
-    jobs: list[tuple[Path, str]],
+    jobs: Sequence[tuple[StrPath, str]],
     vocabulary: Vocabulary,
     *,
     allow_synthetic: bool = False,
     claims_only: bool = False,
     forking: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> list[Any]:
     """`read_one` for every (file, shown path), in order; in parallel for large folders.
 
     The other processes are started afresh ('spawn') unless `forking`, which a caller may ask
-    for only when it runs no other thread (`mkdocs serve` runs its server's): then they are
-    forked from this one, and this process reads a share itself, which it need not receive."""
+    for only when it runs no other thread (`mkdocs serve` runs its server's), and which is
+    granted only where Python forks by default (not on Windows or macOS): then they are forked
+    from this one, and this process reads too: whatever they have not started, which it need
+    not receive."""
+    settings = _Settings(vocabulary, allow_synthetic, extensions, claims_only)
     with _no_collection():
-        return _read_all(jobs, (vocabulary, allow_synthetic, claims_only), forking)
+        return _read_all(jobs, settings, forking)
+
+
+class _Settings(NamedTuple):
+    """What every file is read with: `read_one`'s settings, and whether only its claim is kept
+    (`check_folder`)."""
+
+    vocabulary: Vocabulary
+    allow_synthetic: bool
+    extensions: MarkdownExtensions | None
+    claims_only: bool
 
 
 @contextlib.contextmanager
@@ -254,46 +297,53 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _read_all(
-    jobs: list[tuple[Path, str]], settings: tuple[Vocabulary, bool, bool], forking: bool
-) -> list[Any]:
+def _read_all(jobs: Sequence[tuple[StrPath, str]], settings: _Settings, forking: bool) -> list[Any]:
     processes = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_FROM or processes < 2:
         return _read_chunk(jobs, settings)
     import multiprocessing  # Here, not at the top: they cost a one-file check 10 ms.
     from concurrent.futures import ProcessPoolExecutor
 
-    own: list[tuple[Path, str]] = []
-    if forking:
-        share = len(jobs) // processes
-        own, jobs = jobs[:share], jobs[share:]
-        processes -= 1
-    size = -(-len(jobs) // (processes * 4))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    # Only where forking is safe (`processes.fork_is_safe`); elsewhere they start afresh.
+    forking = forking and fork_is_safe()
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     context = multiprocessing.get_context("fork" if forking else "spawn")
+    others = processes - 1 if forking else processes
     with ProcessPoolExecutor(
-        processes, mp_context=context, initializer=_start_worker, initargs=(settings,)
+        others, mp_context=context, initializer=_start_worker, initargs=(settings,)
     ) as pool:
-        theirs = pool.map(_read_chunk, chunks)  # Sent to the other processes now.
-        mine = _read_chunk(own, settings)
-        return mine + [result for chunk in theirs for result in chunk]
+        futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
+        mine: dict[int, list[Any]] = {}
+        if forking:
+            # This process reads too: each chunk, from the last back, that no other process has
+            # started (a future not yet started can be cancelled). They read from the first on.
+            for index in reversed(range(len(chunks))):
+                if futures[index].cancel():
+                    mine[index] = _read_chunk(chunks[index], settings)
+        return [
+            result
+            for index, future in enumerate(futures)
+            for result in (mine[index] if index in mine else future.result())
+        ]
 
 
-_worker: tuple[Vocabulary, bool, bool] | None = None
+_worker: _Settings | None = None
 
 
-def _start_worker(settings: tuple[Vocabulary, bool, bool]) -> None:
+def _start_worker(settings: _Settings) -> None:
     global _worker
     _worker = settings
 
 
 def _read_chunk(
-    jobs: list[tuple[Path, str]], settings: tuple[Vocabulary, bool, bool] | None = None
+    jobs: Sequence[tuple[StrPath, str]], settings: _Settings | None = None
 ) -> list[Any]:
-    vocabulary, allow_synthetic, claims_only = settings or _worker  # type: ignore[misc]
+    vocabulary, allow_synthetic, extensions, claims_only = settings or _worker  # type: ignore[misc]
     results: list[Any] = []
-    for entry, named in jobs:
-        result: Any = read_one(entry, named, vocabulary, allow_synthetic=allow_synthetic)
+    for entry, shown in jobs:
+        result: Any = read_one(
+            entry, shown, vocabulary, allow_synthetic=allow_synthetic, extensions=extensions
+        )
         if claims_only and not isinstance(result, list):
             # Only what the cross-file checks need: sending whole case studies back costs more
             # than reading them.
@@ -309,21 +359,28 @@ def check_folder(
     root: Path,
     allow_synthetic: bool = False,
     forking: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> tuple[int, list[Problem]]:
     """Every problem in every file of `directory`, with `load`'s rules, without keeping the
-    case studies (what `./scripts/validate` needs). `forking`: see `read_all`."""
+    case studies (what `./scripts/validate` needs). `forking`: see `read_all`; `extensions`:
+    see `load`."""
     if not directory.is_dir():
         return 0, [
             Problem(
-                shown(directory, root), 1, "folder", "no case-studies folder", "an existing folder"
+                _shown(directory, root), 1, "folder", "no case-studies folder", "an existing folder"
             )
         ]
-    entries = sorted(directory.iterdir())
-    problems: list[Problem] = link_problems(entries, root)
-    jobs = [(entry, shown(entry, root)) for entry in entries if not entry.is_symlink()]
+    listed = _listing(directory, root)
+    problems = [_link_problem(entry.shown) for entry in listed if entry.link]
+    jobs = [(entry.path, entry.shown) for entry in listed if not entry.link]
     claims: list[Claim] = []
     read = read_all(
-        jobs, vocabulary, allow_synthetic=allow_synthetic, claims_only=True, forking=forking
+        jobs,
+        vocabulary,
+        allow_synthetic=allow_synthetic,
+        claims_only=True,
+        forking=forking,
+        extensions=extensions,
     )
     for result in read:
         if isinstance(result, list):
@@ -334,27 +391,56 @@ def check_folder(
     return len(jobs), sorted(problems)
 
 
-def link_problems(entries: Iterable[Path], root: Path) -> list[Problem]:
-    """A problem for each entry that is a symbolic link. Its target is never read or shown: it
-    could be any file on the machine, and the message may land in a public annotation."""
+class _Listed(NamedTuple):
+    """One entry of a case-studies folder."""
+
+    path: str
+    shown: str
+    """The path as messages show it (relative to the project root)."""
+    link: bool
+    """Whether it is a symbolic link."""
+
+
+def _listing(directory: Path, base: Path) -> list[_Listed]:
+    """Every entry of `directory`, by name, from one `os.scandir`: it knows which are links
+    without asking the file system again, and paths stay strings (10,000 `Path`s, each made,
+    asked whether it is a link twice and made relative, took 0.1 s before any file was read)."""
+    folder = _shown(directory, base)
+    with os.scandir(directory) as found:
+        named = sorted((entry.name, entry.path, entry.is_symlink()) for entry in found)
     return [
-        Problem(
-            shown(entry, root),
-            1,
-            "file",
-            "a link to another file (a symbolic link)",
-            "the case study itself, saved as an ordinary file in the case-studies folder",
-        )
-        for entry in entries
-        if entry.is_symlink()
+        _Listed(path, name if folder == "." else posixpath.join(folder, name), link)
+        for name, path, link in named
     ]
 
 
+def link_problems(entries: Iterable[Path], root: Path) -> list[Problem]:
+    """A problem for each entry that is a symbolic link. Its target is never read or shown: it
+    could be any file on the machine, and the message may land in a public annotation."""
+    return [_link_problem(_shown(entry, root)) for entry in entries if entry.is_symlink()]
+
+
+def _link_problem(shown: str) -> Problem:
+    return Problem(
+        shown,
+        1,
+        "file",
+        "a link to another file (a symbolic link)",
+        "the case study itself, saved as an ordinary file in the case-studies folder",
+    )
+
+
 def read_one(
-    entry: Path, shown: str, vocabulary: Vocabulary, *, allow_synthetic: bool = False
+    entry: StrPath,
+    shown: str,
+    vocabulary: Vocabulary,
+    *,
+    allow_synthetic: bool = False,
+    extensions: MarkdownExtensions | None = None,
 ) -> CaseStudy | list[Problem]:
-    """Read and validate one file; return the case study, or its problems."""
-    if entry.is_dir():
+    """Read and validate one file (its story parsed with `extensions`: see `load`); return the
+    case study, or its problems."""
+    if os.path.isdir(entry):
         return [
             Problem(
                 shown,
@@ -364,13 +450,14 @@ def read_one(
                 "only case-study files (.md), one per case study",
             )
         ]
-    name = entry.name
+    name = os.path.basename(entry)
     wrong = file_name_problem(name, shown)
     if wrong is not None:
         return [wrong]
     slug = name[:-3]
     try:
-        data = entry.read_bytes()
+        with open(entry, "rb") as file:
+            data = file.read()
     except OSError as error:
         return [
             Problem(
@@ -385,7 +472,7 @@ def read_one(
         front = frontmatter.read(data, shown)
         if isinstance(front, list):
             return front
-        study = validate(front, shown, slug, vocabulary)
+        study = validate(front, shown, slug, vocabulary, extensions)
     except Exception as error:
         # Every check is meant to return problems, never to raise; if one raises all the same,
         # the contributor is told which file, and no traceback reaches them.

@@ -35,7 +35,7 @@ def record(study: CaseStudy, site: Site) -> dict[str, Any]:
     return {
         "id": study.id,
         "slug": study.slug,
-        "url": site.page_url(study.slug),
+        "url": site.case_study_url(study.slug),
         "permanent_url": site.permanent_url(study.id),
         **{key: value for key, value in study.front_matter.items() if key not in ("id",)},
     }
@@ -97,7 +97,7 @@ def csv_row(study: CaseStudy, site: Site) -> list[str]:
     row: dict[str, object] = {
         "id": study.id,
         "slug": study.slug,
-        "url": site.page_url(study.slug),
+        "url": site.case_study_url(study.slug),
         "permanent_url": site.permanent_url(study.id),
         "title": study.title,
         "summary": study.summary,
@@ -252,7 +252,7 @@ def atom_feed(
             f"    <id>{_xml(site.permanent_url(study.id))}</id>",
             f"    <title>{_xml(study.title)}</title>",
             f'    <link rel="alternate" type="text/html" '
-            f"href={quoteattr(site.page_url(study.slug))}/>",
+            f"href={quoteattr(site.case_study_url(study.slug))}/>",
             f"    <updated>{_updated(study, site)}T00:00:00Z</updated>",
             f"    <published>{issued(study, site)}T00:00:00Z</published>",
         ]
@@ -520,7 +520,7 @@ def article_ld(study: CaseStudy, site: Site, vocabulary: Vocabulary) -> dict[str
         "name": study.title,
         "description": study.summary,
         "identifier": study.id,
-        "url": site.page_url(study.slug),
+        "url": site.case_study_url(study.slug),
         "sameAs": site.permanent_url(study.id),
         "publisher": {"@type": "Organization", "name": site.name, "url": site.url},
         "about": [

@@ -12,7 +12,7 @@ field checks `2017-02-30` against the calendar.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -131,6 +131,11 @@ class Record(Kind):
     """A group of named fields."""
 
     fields: tuple[Field, ...]
+    by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+    """The same fields by name, in order (made once: validation looks names up in every file)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {fld.name: fld for fld in self.fields})
 
     def describe(self) -> str:
         return "a group of fields: " + ", ".join(f.name for f in self.fields)

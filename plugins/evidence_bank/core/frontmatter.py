@@ -29,6 +29,7 @@ import yaml
 # libyaml's C parser and composer (in every PyYAML wheel we pin) are about ten times faster than
 # the pure-Python ones, with the same events and nodes.
 from yaml import CSafeLoader as _Loader
+from yaml import MappingNode, ScalarNode, SequenceNode
 from yaml._yaml import CParser as _CParser
 
 from .problems import Problem
@@ -47,7 +48,9 @@ MAX_NODES = 20_000
 """How many values (keys, scalars, lists, mappings) one front matter may hold."""
 
 Value: TypeAlias = "str | list[Value] | dict[str, Value] | None"
-Path: TypeAlias = tuple[str | int, ...]
+KeyPath: TypeAlias = tuple[str | int, ...]
+"""Where a value stands in the front matter: its keys and list indexes from the top, such as
+`("pathway", "co-delivery", "principles", 0)` (`field_name` writes it as contributors read it)."""
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _CURLY_OPEN = "“‘„«»"
@@ -63,8 +66,8 @@ class FrontMatter:
     data: dict[str, Value]
     """The front matter mapping: text, `None`, lists and mappings only."""
 
-    lines: dict[Path, int] = field(repr=False)
-    """The 1-based file line of every value, keyed by its path (`("pathway", "co-delivery")`)."""
+    value_lines: dict[KeyPath, int] = field(repr=False)
+    """The 1-based file line of every value, by its key path (`("pathway", "co-delivery")`)."""
 
     body: str
     """The markdown after the closing `---`, with line endings normalised to `\\n`."""
@@ -72,16 +75,16 @@ class FrontMatter:
     body_line: int
     """The file line the body starts on."""
 
-    def line(self, path: Path) -> int:
+    def line(self, path: KeyPath) -> int:
         """The line of `path`, or of its nearest parent that has one."""
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            if path in self.value_lines:
+                return self.value_lines[path]
             path = path[:-1]
         return 2
 
 
-def field_name(path: Path) -> str:
+def field_name(path: KeyPath) -> str:
     """A path as contributors read it: `pathway.co-delivery.principles[2]`."""
     text = ""
     for part in path:
@@ -153,7 +156,6 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
             line, "file", "a NUL character (a binary file?)", "a plain text markdown file"
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # CRLF (Windows) and CR accepted.
-    lines = text.split("\n")
 
     if not text.strip():
         return problem(
@@ -162,25 +164,28 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
             "an empty file",
             "front matter between two '---' lines, then the story in markdown",
         )
-    if lines[0].rstrip() != "---":
+    first = text.split("\n", 1)[0]
+    if first.rstrip() != "---":
         return problem(
             1,
             "front matter",
-            f"the file starts with {_quote(lines[0])}",
+            f"the file starts with {_quote(first)}",
             "a first line of exactly '---', opening the front matter",
         )
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
-    if close is None:
+    opened = len(first)  # The line break after the opening '---'.
+    closed = _closing_line(text, opened)  # The line break before the closing one.
+    if closed is None:
         return problem(
             1,
             "front matter",
             "no closing '---' line",
             "a line of exactly '---' after the last field and before the story",
         )
-    source = "\n".join(lines[1:close]) + "\n"
+    close = text.count("\n", 0, closed + 1)  # The closing line's index.
+    source = text[opened + 1 : closed] + "\n"
     # Most front matter is plain ASCII and holds none of the characters looked for below: one
     # scan of the whole text, not a Python loop over every character, decides that.
-    suspect = [] if source.isascii() else lines[1:close]
+    suspect = [] if source.isascii() else source[:-1].split("\n")
     for number, written in enumerate(suspect, 2):
         if written.isascii():
             continue
@@ -216,13 +221,26 @@ def read(data: bytes, path: str) -> FrontMatter | list[Problem]:
     if isinstance(parsed, list):
         return parsed
     mapping, value_lines = parsed
-    body = "\n".join(lines[close + 1 :])
+    after = text.find("\n", closed + 1)
+    body = "" if after < 0 else text[after + 1 :]
     return FrontMatter(mapping, value_lines, body, close + 2)
+
+
+def _closing_line(text: str, start: int) -> int | None:
+    """The index of the line break before the first line after `start` that is '---' (and
+    spaces), or None. Only lines that start '---' are looked at, found by `str.find`."""
+    at = text.find("\n---", start)
+    while at >= 0:
+        end = text.find("\n", at + 1)
+        if text[at + 1 : None if end < 0 else end].rstrip() == "---":
+            return at
+        at = text.find("\n---", at + 1)
+    return None
 
 
 def read_yaml(
     source: str, path: str, first_line: int = 1
-) -> tuple[dict[str, Value], dict[Path, int]] | list[Problem]:
+) -> tuple[dict[str, Value], dict[KeyPath, int]] | list[Problem]:
     """Read a YAML mapping with the hardened rules above (also used for the vocabulary file).
 
     `first_line` is the file line that `source` starts on, so that problems name file lines.
@@ -230,7 +248,7 @@ def read_yaml(
     reader_class = _EventReader if _has_markers(source) else _NodeReader
     reader = reader_class(path, source, first_line)
     result = reader.run()
-    return result if isinstance(result, list) else (result, reader.lines)
+    return result if isinstance(result, list) else (result, reader.value_lines)
 
 
 _MARKERS = re.compile(r"(?:^|[\s\[\{,])[&*!]|^(?:%|---|\.\.\.)", re.MULTILINE)
@@ -264,7 +282,7 @@ class _EventReader:
         self.source = source
         self.first_line = first_line
         self.source_lines = source.split("\n")
-        self.lines: dict[Path, int] = {}
+        self.value_lines: dict[KeyPath, int] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
 
@@ -313,7 +331,7 @@ class _EventReader:
         return root
 
     def _value(
-        self, event: yaml.Event, events: Iterator[yaml.Event], path: Path, depth: int
+        self, event: yaml.Event, events: Iterator[yaml.Event], path: KeyPath, depth: int
     ) -> Value:
         self._count(self._line(event), path, depth)
         if isinstance(event, yaml.AliasEvent):
@@ -339,7 +357,7 @@ class _EventReader:
                 f"a YAML tag ('{_short_tag(tag)}')",
                 "a plain value without a '!' tag",
             )
-        self.lines[path] = self._line(event)
+        self.value_lines[path] = self._line(event)
         if isinstance(event, yaml.ScalarEvent):
             if event.implicit[0] and event.value in _NULLS:  # plain empty, ~ or null
                 return None
@@ -354,10 +372,10 @@ class _EventReader:
         raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
 
     def _mapping(
-        self, start: yaml.MappingStartEvent, events: Iterator[yaml.Event], path: Path, depth: int
+        self, start: yaml.MappingStartEvent, events: Iterator[yaml.Event], path: KeyPath, depth: int
     ) -> dict[str, Value]:
         if path == ():
-            self.lines[path] = self._line(start)
+            self.value_lines[path] = self._line(start)
         result: dict[str, Value] = {}
         first_line: dict[str, int] = {}
         for key_event in _until(events, yaml.MappingEndEvent):
@@ -380,7 +398,7 @@ class _EventReader:
             first_line[key] = line
             result[key] = self._value(value_event, events, (*path, key), depth + 1)
             # A value's line is where its key is, which is where contributors look.
-            self.lines[(*path, key)] = line
+            self.value_lines[(*path, key)] = line
         return result
 
     # -- reporting ---------------------------------------------------------------------------
@@ -388,7 +406,7 @@ class _EventReader:
     def _line(self, event: yaml.Event | yaml.Node) -> int:
         return int(getattr(event.start_mark, "line", 0)) + self.first_line  # marks are 0-based
 
-    def _duplicate(self, line: int, path: Path, key: str, first: int) -> None:
+    def _duplicate(self, line: int, path: KeyPath, key: str, first: int) -> None:
         """Record a key written twice (and carry on, so every duplicate is reported)."""
         self.problems.append(
             Problem(
@@ -400,7 +418,7 @@ class _EventReader:
             )
         )
 
-    def _count(self, line: int, path: Path, depth: int) -> None:
+    def _count(self, line: int, path: KeyPath, depth: int) -> None:
         """One more value: stop at `MAX_NODES` values or `MAX_DEPTH` levels."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -524,15 +542,19 @@ class _NodeReader(_EventReader):
                 self._empty()
             self._top(root, isinstance(root, yaml.MappingNode))
             assert isinstance(root, yaml.MappingNode)
-            self.lines[()] = self._line(root)
+            self.value_lines[()] = self._line(root)
             data = self._node_mapping(root, (), 1)
         except _Stop:
             return self.problems
         return self.problems or data
 
-    def _node(self, node: yaml.Node, path: Path, depth: int) -> Value:
+    def _node(self, node: yaml.Node, path: KeyPath, depth: int) -> Value:
+        # The hot loop of reading a file: it touches every value, so it keeps to local names
+        # and checks the limits inline (`_count` reports them).
         line = node.start_mark.line + self.first_line
-        self._count(line, path, depth)
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            self._count(line, path, depth)
         if node.tag != _IMPLICIT:  # pragma: no cover - `_MARKERS` sends tags to the event reader
             self._stop(
                 line,
@@ -540,36 +562,39 @@ class _NodeReader(_EventReader):
                 f"a YAML tag ('{node.tag}')",
                 "a plain value without a '!' tag",
             )
-        self.lines[path] = line
-        if isinstance(node, yaml.ScalarNode):
-            if not node.style and node.value in _NULLS:
-                return None
-            return str(node.value)
-        if isinstance(node, yaml.SequenceNode):
-            return [self._node(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.MappingNode)
+        self.value_lines[path] = line
+        if isinstance(node, ScalarNode):
+            value: str = node.value
+            return None if not node.style and value in _NULLS else value
+        if isinstance(node, SequenceNode):
+            inner = depth + 1
+            return [self._node(item, (*path, i), inner) for i, item in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
         return self._node_mapping(node, path, depth)
 
-    def _node_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Value]:
+    def _node_mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Value]:
         result: dict[str, Value] = {}
         first_line: dict[str, int] = {}
+        value_lines = self.value_lines
+        inner = depth + 1
         for key_node, value_node in node.value:
-            line = self._line(key_node)
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _IMPLICIT:
+            line = key_node.start_mark.line + self.first_line
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _IMPLICIT:
                 self._stop(
                     line,
                     field_name(path),
                     f"{_describe(key_node)} used as a field name",
                     "a plain field name such as 'title'",
                 )
-            key = str(key_node.value)
+            key: str = key_node.value
             if key in first_line:
-                self._node(value_node, (*path, f"{key}#dup{line}"), depth + 1)
+                self._node(value_node, (*path, f"{key}#dup{line}"), inner)
                 self._duplicate(line, path, key, first_line[key])
                 continue
             first_line[key] = line
-            result[key] = self._node(value_node, (*path, key), depth + 1)
-            self.lines[(*path, key)] = line
+            where = (*path, key)
+            result[key] = self._node(value_node, where, inner)
+            value_lines[where] = line  # A value's line is where its key is.
         return result
 
 
@@ -597,6 +622,8 @@ def curly_quoted(text: str) -> bool:
     """Whether `text` starts and ends with curly quotes, as text does when a word processor has
     replaced the straight quotes YAML reads (`title: “Foo”` is the text “Foo”, quotes included).
     Curly quotes inside the text (`The “Ask Me” project`) are ordinary characters."""
+    if text.isascii():  # (a flag Python keeps: no scan) Curly quotes are not ASCII.
+        return False
     text = text.strip()
     return len(text) > 1 and text[0] in _CURLY_OPEN and text[-1] in _CURLY_CLOSE
 

@@ -432,7 +432,7 @@ class _Namer:
             key=lambda q: -len(q.target.split(".")),
         )
 
-    def place(self, path: Where) -> tuple[str, FormField | None]:
+    def place(self, path: frontmatter.KeyPath) -> tuple[str, FormField | None]:
         """The form's words for a field path (`sources[2].url` -> "Sources, line 3 (web
         address)"), and the question it belongs to."""
         if path == ("body",):
@@ -452,7 +452,7 @@ class _Namer:
             return label, question
         return "The case study", None
 
-    def message(self, problem: Problem, path: Where, *, left_out: bool) -> str:
+    def message(self, problem: Problem, path: frontmatter.KeyPath, *, left_out: bool) -> str:
         label, question = self.place(path)
         answer = self.answers.get(question.label) if question else None
         ending = ", so this answer was left out." if left_out else "."
@@ -491,11 +491,7 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-Where = tuple[str | int, ...]
-"""A field's path in the front matter, such as ("sources", 1, "url")."""
-
-
-def _where(field: str) -> Where:
+def _where(field: str) -> frontmatter.KeyPath:
     """The path a problem's field names (`sources[2].url` -> ("sources", 1, "url")); the
     inverse of `frontmatter.field_name`. `front matter` and `file` give (); `file name` gives
     the title, which the file name is made from (so the proposer is told which answer to
@@ -516,7 +512,7 @@ def _has(node: Any, part: str | int) -> bool:
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
-def _existing(data: Any, path: Where) -> Where:
+def _existing(data: Any, path: frontmatter.KeyPath) -> frontmatter.KeyPath:
     """The longest start of `path` that is in `data`: a missing required part (a checklist
     answer's) is left out with the answer that lacks it."""
     found: list[str | int] = []
@@ -528,7 +524,7 @@ def _existing(data: Any, path: Where) -> Where:
     return tuple(found)
 
 
-def _delete(data: dict[str, Any], path: Where) -> None:
+def _delete(data: dict[str, Any], path: frontmatter.KeyPath) -> None:
     """Delete the value at `path` (if it is still there), then any group it leaves empty."""
     chain: list[Any] = [data]
     for part in path[:-1]:
@@ -542,7 +538,7 @@ def _delete(data: dict[str, Any], path: Where) -> None:
             return
 
 
-def _sort_key(path: Where) -> tuple[tuple[int, int, str], ...]:
+def _sort_key(path: frontmatter.KeyPath) -> tuple[tuple[int, int, str], ...]:
     """Order paths so that deleting in reverse order never shifts a list item still to go."""
     return tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path)
 

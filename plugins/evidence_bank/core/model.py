@@ -46,7 +46,7 @@ class Outcomes:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A document a case study's facts come from."""
+    """A document a case study's facts come from (its `sources`, cited on its page)."""
 
     title: str
     publisher: str | None = None

@@ -43,8 +43,8 @@ class Site:
     """MkDocs' `use_directory_urls`: whether a page's address is a folder (`slug/`) or a file
     (`slug.html`)."""
 
-    def page_url(self, slug: str) -> str:
-        """A case study's page, absolute."""
+    def case_study_url(self, slug: str) -> str:
+        """A case study's page, absolute (`page_url` gives any page's, relative to the site)."""
         return self.url + page_url(f"case-studies/{slug}.md", self.directory_urls)
 
     def permanent_url(self, study_id: str) -> str:

@@ -6,7 +6,8 @@ attributes other than `id` and `class` set with `attr_list`. Its links to the si
 must reach a page (and an anchor) that exists.
 
 The story is checked on the document Python-Markdown parses with the site's extensions
-(`EXTENSIONS`), not by patterns over the text: an address is found wherever markdown makes one
+(`MarkdownExtensions`: the build passes MkDocs' own, `./scripts/validate` reads the same from
+mkdocs.yml), not by patterns over the text: an address is found wherever markdown makes one
 (inline links, reference definitions inside quotes and list items, images by reference,
 footnotes, autolinks), and code (where `<b>` is just text) is never mistaken for HTML. Markdown
 keeps no line numbers, so each problem names the first line that holds the address or the HTML
@@ -23,10 +24,10 @@ import difflib
 import html
 import posixpath
 import re
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
 
@@ -34,15 +35,48 @@ from . import limits
 from .model import CaseStudy
 from .problems import Problem
 
-EXTENSIONS: dict[str, dict[str, Any]] = {
-    "toc": {"permalink": False},
-    "attr_list": {},
-    "tables": {},
-    "admonition": {},
-    "footnotes": {},
-}
-"""The markdown extensions of the site, with their settings (`mkdocs.yml` lists the same, a test
-keeps them in step): the check parses what the site renders."""
+
+@dataclass(frozen=True)
+class MarkdownExtensions:
+    """The markdown extensions a site renders stories with, as plain data: the check parses a
+    story with them, so that it finds what the site will make of it. Python-Markdown's
+    `extensions` and `extension_configs`; MkDocs' `markdown_extensions` and `mdx_configs`."""
+
+    names: tuple[str, ...]
+    """Each extension's name (`attr_list`) or import path (`pymdownx.tilde`,
+    `package.module:Class`), in the order they are loaded."""
+    configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The settings of those that have any, by name."""
+
+
+DEFAULT_EXTENSIONS = MarkdownExtensions(
+    ("toc", "tables", "fenced_code", "attr_list", "admonition", "footnotes"),
+    {"toc": {"permalink": False}},
+)
+"""What a caller that knows no site checks stories with (tests, scripts): what MkDocs makes of
+this project's mkdocs.yml (its three built-in extensions first). The build and
+`./scripts/validate` pass the site's own; a test keeps this in step with mkdocs.yml."""
+
+
+def extensions_from(
+    extensions: Iterable[Any], configs: Mapping[str, Mapping[str, Any]] | None = None
+) -> MarkdownExtensions:
+    """Extensions as Python-Markdown takes them (and MkDocs holds them once its configuration
+    is read): names, with settings by name in `configs`, or extension objects (a plugin may add
+    one to MkDocs' list), each named here by its class's import path, with its settings."""
+    names: list[str] = []
+    settings: dict[str, dict[str, Any]] = {}
+    for extension in extensions:
+        if isinstance(extension, str):
+            name, config = extension, (configs or {}).get(extension)
+        else:
+            kind = type(extension)
+            name, config = f"{kind.__module__}:{kind.__qualname__}", extension.getConfigs()
+        names.append(name)
+        if config:
+            settings[name] = dict(config)
+    return MarkdownExtensions(tuple(names), settings)
+
 
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 """Addresses that run a script or carry a document of their own."""
@@ -72,7 +106,7 @@ SAFE_EXPECTED = (
 
 
 @dataclass(frozen=True, slots=True)
-class Story:
+class StoryCheck:
     """What checking a story found."""
 
     problems: list[Problem]
@@ -92,21 +126,26 @@ def script_scheme(address: str) -> str | None:
     return None
 
 
-def check_body(body: str, body_line: int, path: str) -> list[Problem]:
+def check_body(
+    body: str, body_line: int, path: str, extensions: MarkdownExtensions | None = None
+) -> list[Problem]:
     """Every problem with a case study's story (`body`, which starts at file line `body_line`)."""
-    return read(body, body_line, path).problems
+    return read(body, body_line, path, extensions).problems
 
 
-def read(body: str, body_line: int, path: str) -> Story:
-    """Check a story: its problems and the links `check_links` will check."""
+def read(
+    body: str, body_line: int, path: str, extensions: MarkdownExtensions | None = None
+) -> StoryCheck:
+    """Check a story, parsed with `extensions` (None: `DEFAULT_EXTENSIONS`): its problems and
+    the links `check_links` will check."""
     problems = limits.check(body, body_line, path)
     if problems:
-        return Story(problems, ())
+        return StoryCheck(problems, ())
     # Without '[' or '<' there is no link, image, footnote, autolink or HTML, and without '{' no
     # attribute list: nothing to parse (most stories).
     if not any(char in body for char in "[<{"):
-        return Story([], ())
-    root, raw = _parse(body)
+        return StoryCheck([], ())
+    root, raw = _parse(body, extensions or DEFAULT_EXTENSIONS)
     lines = _Lines(body, body_line)
     found = _Found(path, lines)
     links: dict[str, None] = {}
@@ -142,27 +181,45 @@ def read(body: str, body_line: int, path: str) -> Story:
             scheme = script_scheme(value)
             if scheme is not None:
                 found.address(scheme, value)
-    return Story(found.problems, tuple(links))
+    return StoryCheck(found.problems, tuple(links))
 
 
-_converter: Any = None  # Built on first use: importing markdown costs ~30 ms at start-up.
+class _Converter(NamedTuple):
+    extensions: MarkdownExtensions
+    markdown: Any
+    """A Python-Markdown converter with `extensions`."""
+    html_block: Any
+    """Its block HTML reader (the `html_block` preprocessor), if it has one."""
+    inline_html: list[Any]
+    """What its inline HTML reader sets aside, since the last story."""
 
 
-def _parse(body: str) -> tuple[Element, list[str]]:
+_converter: _Converter | None = None
+"""The last converter made: made on first use (importing markdown costs ~30 ms at start-up),
+and again only for other extensions."""
+
+
+def _parse(body: str, extensions: MarkdownExtensions) -> tuple[Element, list[str]]:
     """The element tree Python-Markdown makes of `body` with the site's extensions (every block,
     inline and tree step: references resolved, footnotes placed, attribute lists applied), and
-    the raw HTML it set aside (entities excluded). The steps `Markdown.convert` runs, short of
-    writing HTML out."""
-    global _converter
-    if _converter is None:
-        import markdown
+    the raw HTML the author wrote (entities excluded). The steps `Markdown.convert` runs, short
+    of writing HTML out.
 
-        _converter = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSIONS)
-    md = _converter
+    Raw HTML is what Python-Markdown's own HTML readers set aside: the block reader and the
+    inline one. Extensions set their own output aside in the same place (`fenced_code` a code
+    block's HTML), and that is not the author's HTML."""
+    converter = _converter_for(extensions)
+    md = converter.markdown
     md.reset()
+    converter.inline_html.clear()
+    stash = md.htmlStash.rawHtmlBlocks
+    written: list[Any] = []
     lines = body.split("\n")
     for preprocessor in md.preprocessors:
+        before = len(stash)
         lines = preprocessor.run(lines)
+        if preprocessor is converter.html_block:
+            written += stash[before:]
     root: Element = md.parser.parseDocument(lines).getroot()
     for treeprocessor in md.treeprocessors:
         replaced = treeprocessor.run(root)
@@ -170,10 +227,37 @@ def _parse(body: str) -> tuple[Element, list[str]]:
             root = replaced
     raw = [
         block
-        for block in md.htmlStash.rawHtmlBlocks
+        for block in written + converter.inline_html
         if isinstance(block, str) and not _ENTITY.match(block.strip())
     ]
     return root, raw
+
+
+def _converter_for(extensions: MarkdownExtensions) -> _Converter:
+    global _converter
+    if _converter is None or _converter.extensions != extensions:
+        import markdown
+        from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
+
+        found: list[Any] = []
+
+        class InlineHtml(HtmlInlineProcessor):
+            """Python-Markdown's inline HTML reader, noting what it sets aside."""
+
+            def handleMatch(self, m: re.Match[str], data: str) -> Any:  # type: ignore[override]
+                placeholder, start, end = super().handleMatch(m, data)
+                found.append(self.md.htmlStash.rawHtmlBlocks[-1])
+                return placeholder, start, end
+
+        md = markdown.Markdown(
+            extensions=list(extensions.names), extension_configs=extensions.configs
+        )
+        # Compat: Python-Markdown registers its inline HTML reader as 'html', at priority 90.
+        md.inlinePatterns.register(InlineHtml(HTML_RE, md), "html", 90)
+        readers = md.preprocessors
+        html_block = readers["html_block"] if "html_block" in readers else None  # noqa: SIM401 (no .get)
+        _converter = _Converter(extensions, md, html_block, found)
+    return _converter
 
 
 class _RawAttributes(HTMLParser):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from . import fields as f
 from . import personal, story
-from .frontmatter import FrontMatter, Path, Value, curly_quoted, explain_curly_quotes, field_name
+from .frontmatter import FrontMatter, KeyPath, Value, curly_quoted, explain_curly_quotes, field_name
 from .model import (
     CaseStudy,
     ChecklistAnswer,
@@ -39,15 +39,20 @@ _TOP = f.Record(f.CASE_STUDY_FIELDS)
 
 
 def validate(
-    front: FrontMatter, path: str, slug: str, vocabulary: Vocabulary
+    front: FrontMatter,
+    path: str,
+    slug: str,
+    vocabulary: Vocabulary,
+    extensions: story.MarkdownExtensions | None = None,
 ) -> CaseStudy | list[Problem]:
-    """Check one file's front matter; return the case study or every problem found."""
+    """Check one file's front matter and story (parsed with `extensions`; None:
+    `story.DEFAULT_EXTENSIONS`); return the case study or every problem found."""
     checker = _Checker(front, path, vocabulary)
     clean = checker.check(front.data, _TOP, ())
     if clean is not _BAD:
         checker.cross_checks(clean)
     problems = checker.problems
-    told = story.read(front.body, front.body_line, path)
+    told = story.read(front.body, front.body_line, path, extensions)
     problems += told.problems
     problems += [
         Problem(
@@ -65,7 +70,7 @@ def validate(
     problems += personal.check_case_study(front, path, slug, consented=consented)
     if problems:
         return problems
-    return replace(_build(clean, path, slug, front, vocabulary), links=told.links)
+    return _build(clean, path, slug, front, vocabulary, told.links)
 
 
 def check_field(name: str, value: Value, vocabulary: Vocabulary) -> tuple[Any, list[Problem]]:
@@ -89,7 +94,7 @@ class _Checker:
         self.vocabulary = vocabulary
         self.problems: list[Problem] = []
 
-    def report(self, where: Path, found: str, expected: str, hint: str = "") -> object:
+    def report(self, where: KeyPath, found: str, expected: str, hint: str = "") -> object:
         self.problems.append(
             Problem(self.path, self.front.line(where), field_name(where), found, expected, hint)
         )
@@ -97,13 +102,10 @@ class _Checker:
 
     # -- one kind at a time ------------------------------------------------------------------
 
-    def check(self, value: Value, kind: f.Kind, where: Path) -> Any:
-        if isinstance(kind, f.Record):
-            return self.record(value, kind, where)
-        if isinstance(kind, f.MapOf):
-            return self.map_of(value, kind, where)
-        if isinstance(kind, f.ListOf | f.Choices):
-            return self.list_of(value, kind, where)
+    def check(self, value: Value, kind: f.Kind, where: KeyPath) -> Any:
+        group = _GROUPS.get(type(kind))
+        if group is not None:
+            return group(self, value, kind, where)
         if not isinstance(value, str):
             return self.report(where, f"{_describe(value)}", kind.describe())
         if not self.unquoted(value, where):
@@ -137,11 +139,11 @@ class _Checker:
             return self.url(value, kind, where)
         raise AssertionError(f"unknown kind {kind!r}")  # pragma: no cover
 
-    def record(self, value: Value, kind: f.Record, where: Path) -> Any:
+    def record(self, value: Value, kind: f.Record, where: KeyPath) -> Any:
         if not isinstance(value, dict):
             names = ", ".join(fld.name for fld in kind.fields[:4])
             return self.report(where, _describe(value), f"a group of fields such as {names}")
-        known = {fld.name: fld for fld in kind.fields}
+        known = kind.by_name
         clean: dict[str, Any] = {}
         for key in value:
             if key not in known:
@@ -154,7 +156,7 @@ class _Checker:
                 )
         for fld in kind.fields:
             raw = value.get(fld.name)
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
                 if fld.required:
                     state = "an empty value" if fld.name in value else "no value"
                     at = (*where, fld.name) if fld.name in value else where
@@ -173,7 +175,7 @@ class _Checker:
                 clean[fld.name] = result
         return clean
 
-    def map_of(self, value: Value, kind: f.MapOf, where: Path) -> Any:
+    def map_of(self, value: Value, kind: f.MapOf, where: KeyPath) -> Any:
         slugs = self.vocabulary.slugs(kind.vocabulary)
         if not isinstance(value, dict):
             return self.report(
@@ -198,7 +200,7 @@ class _Checker:
                 clean[key] = result
         return clean
 
-    def list_of(self, value: Value, kind: f.ListOf | f.Choices, where: Path) -> Any:
+    def list_of(self, value: Value, kind: f.ListOf | f.Choices, where: KeyPath) -> Any:
         if not isinstance(value, list):
             example = ""
             if isinstance(kind, f.Choices) and isinstance(value, str):
@@ -236,7 +238,7 @@ class _Checker:
                 clean.append(result)
         return clean
 
-    def unquoted(self, value: str, where: Path) -> bool:
+    def unquoted(self, value: str, where: KeyPath) -> bool:
         """Whether a value is free of curly quotes around it (which would otherwise be
         published as part of it); reports them if not."""
         if curly_quoted(value):
@@ -244,7 +246,7 @@ class _Checker:
             return False
         return True
 
-    def text(self, value: str, kind: f.Text, where: Path) -> Any:
+    def text(self, value: str, kind: f.Text, where: KeyPath) -> Any:
         value = value.strip()
         if len(value) > kind.max_length:
             return self.report(
@@ -283,7 +285,7 @@ class _Checker:
             )
         return value
 
-    def choice(self, value: str, vocabulary: str, where: Path) -> Any:
+    def choice(self, value: str, vocabulary: str, where: KeyPath) -> Any:
         if self.vocabulary.get(vocabulary, value) is not None:
             return value
         hint = self.vocabulary.suggest(vocabulary, value)
@@ -294,7 +296,7 @@ class _Checker:
             f"did you mean '{hint}'?" if hint else "",
         )
 
-    def date(self, value: str, kind: f.Date, where: Path) -> Any:
+    def date(self, value: str, kind: f.Date, where: KeyPath) -> Any:
         match = _DATE.match(value.strip())
         if not match or (not kind.partial and not match[3]):
             return self.report(where, _quote(value), kind.describe())
@@ -309,7 +311,7 @@ class _Checker:
             return self.report(where, f"the year {year}", "a year between 1900 and 2100")
         return value.strip()
 
-    def url(self, value: str, kind: f.Url, where: Path) -> Any:
+    def url(self, value: str, kind: f.Url, where: KeyPath) -> Any:
         value = value.strip()
         try:
             parts = urlsplit(value)
@@ -354,6 +356,16 @@ class _Checker:
             )
 
 
+_GROUPS: dict[type[f.Kind], Callable[[_Checker, Value, Any, KeyPath], Any]] = {
+    f.Record: _Checker.record,
+    f.MapOf: _Checker.map_of,
+    f.ListOf: _Checker.list_of,
+    f.Choices: _Checker.list_of,
+}
+"""The kinds that hold other values, and their checks (looked up by type: `check` runs for every
+value of every file)."""
+
+
 def _words(text: str) -> int:
     """Words with at least one letter: '0', '-' and 'A1' count for nothing, 'A1 road' for one."""
     return sum(1 for word in text.split() if any(char.isalpha() for char in word) and len(word) > 1)
@@ -375,7 +387,12 @@ def _quote(value: str, limit: int = 60) -> str:
 
 
 def _build(
-    clean: dict[str, Any], path: str, slug: str, front: FrontMatter, vocabulary: Vocabulary
+    clean: dict[str, Any],
+    path: str,
+    slug: str,
+    front: FrontMatter,
+    vocabulary: Vocabulary,
+    links: tuple[str, ...],
 ) -> CaseStudy:
     def vocab_order(mapping: dict[str, Any], name: str) -> list[tuple[str, Any]]:
         order = vocabulary.slugs(name)
@@ -443,4 +460,5 @@ def _build(
             front.line(("aliases", i)) for i in range(len(clean.get("aliases") or ()))
         ),
         front_matter=clean,
+        links=links,
     )

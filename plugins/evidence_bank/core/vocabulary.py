@@ -37,8 +37,9 @@ _TEXT_KEYS = ("description", "in_practice", "question", "mapping_note", "url")
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """A document the vocabulary draws on."""
+class GuidanceDocument:
+    """A published guide or report the vocabulary's terms are drawn from (`sources` in the
+    vocabulary file). Not a case study's source: that is `model.Source`."""
 
     key: str
     title: str
@@ -58,7 +59,7 @@ class Term:
     description: str = ""
     """What the term means, in our own words."""
     source: str | None = None
-    """Key of the `Source` it is drawn from."""
+    """Key of the `GuidanceDocument` it is drawn from."""
     in_practice: str = ""
     """For principles: what the principle looks like in practice."""
     question: str = ""
@@ -76,19 +77,24 @@ class Vocabulary:
     """All term lists, in the order the file gives them (pages show them in this order)."""
 
     lists: dict[str, tuple[Term, ...]]
-    sources: dict[str, Source]
+    sources: dict[str, GuidanceDocument]
+    """The guidance documents the terms are drawn from, by key."""
     _by_slug: dict[str, dict[str, Term]] = field(init=False, repr=False, compare=False)
+    _slugs: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_slug = {name: {t.slug: t for t in terms} for name, terms in self.lists.items()}
         object.__setattr__(self, "_by_slug", by_slug)
+        slugs = {name: tuple(t.slug for t in terms) for name, terms in self.lists.items()}
+        object.__setattr__(self, "_slugs", slugs)
 
     def terms(self, name: str) -> tuple[Term, ...]:
         """The terms of list `name` (one of `TERM_LISTS`), in order."""
         return self.lists[name]
 
     def slugs(self, name: str) -> tuple[str, ...]:
-        return tuple(term.slug for term in self.lists[name])
+        """The slugs of list `name`, in order."""
+        return self._slugs[name]
 
     def get(self, name: str, slug: str) -> Term | None:
         return self._by_slug[name].get(slug)
@@ -142,18 +148,21 @@ def load(path: Path, display_path: str | None = None) -> Vocabulary:
     parsed = read_yaml(text.replace("\r\n", "\n"), shown)
     if isinstance(parsed, list):
         raise ProblemsError(parsed)
-    data, lines = parsed
-    return _build(data, lines, shown)
+    data, value_lines = parsed
+    return _build(data, value_lines, shown)
 
 
-def _build(data: dict[str, Value], lines: dict[Any, int], shown: str) -> Vocabulary:
+def _build(data: dict[str, Value], value_lines: dict[Any, int], shown: str) -> Vocabulary:
     problems: list[Problem] = []
 
     def bad(where: tuple[Any, ...], fld: str, found: str, expected: str) -> None:
-        line = next((lines[where[:n]] for n in range(len(where), 0, -1) if where[:n] in lines), 1)
+        line = next(
+            (value_lines[where[:n]] for n in range(len(where), 0, -1) if where[:n] in value_lines),
+            1,
+        )
         problems.append(Problem(shown, line, fld, found, expected))
 
-    sources: dict[str, Source] = {}
+    sources: dict[str, GuidanceDocument] = {}
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, dict):
         bad(("sources",), "sources", "no 'sources' mapping", "a mapping of source keys to titles")
@@ -163,7 +172,7 @@ def _build(data: dict[str, Value], lines: dict[Any, int], shown: str) -> Vocabul
             bad(("sources", key), f"sources.{key}", "a source without a title", "a title")
             continue
         year, publisher, url = raw.get("year"), raw.get("publisher"), raw.get("url")
-        sources[key] = Source(
+        sources[key] = GuidanceDocument(
             key=key,
             title=str(raw["title"]),
             publisher=publisher if isinstance(publisher, str) else None,

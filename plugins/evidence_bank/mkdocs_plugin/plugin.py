@@ -21,9 +21,8 @@ from mkdocs.utils.templates import TemplateContext
 
 from ..core import build as build_module
 from ..core import catalog as catalog_module
-from ..core import csp, search, theme, urllock
+from ..core import csp, search, story, theme, urllock
 from ..core import vocabulary as vocabulary_module
-from ..core.background import fork_is_safe
 from ..core.build import Bank, Mode, Stats
 from ..core.catalog import Catalog
 from ..core.problems import Problem, ProblemsError, Refusal, shown
@@ -83,8 +82,9 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         _add_theme(config)
         return config
 
-    def _read(self, vocabulary_file: Path) -> Catalog:
-        """Every case study, read, checked and indexed."""
+    def _read(self, vocabulary_file: Path, config: MkDocsConfig) -> Catalog:
+        """Every case study, read, checked and indexed (stories as the site's markdown
+        extensions read them)."""
         with self.stats.timing("read_seconds"), plain_errors():
             named = shown(vocabulary_file.resolve(), self.root)
             return catalog_module.load(
@@ -93,15 +93,16 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 root=self.root,
                 allow_synthetic=self.config.allow_synthetic,
                 cache=None if self.mode is Mode.BUILD else self.reads,
-                forking=self.mode is Mode.BUILD and fork_is_safe(),
+                forking=self.mode is Mode.BUILD,
                 follow_links=self.config.follow_links,
+                extensions=story.extensions_from(config.markdown_extensions, config.mdx_configs),
             )
 
     @event_priority(-50)  # Late: after other plugins have added or removed authored files.
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         vocabulary_file = self._path(self.config.vocabulary) or vocabulary_module.default_path()
         templates = self._path(self.config.templates)
-        catalog = self._read(vocabulary_file)
+        catalog = self._read(vocabulary_file, config)
         entries = [(file.src_uri, file.dest_uri, file.abs_src_path) for file in files]
         authored = build_module.authored_files(entries, self.root)
         urls = config.use_directory_urls
