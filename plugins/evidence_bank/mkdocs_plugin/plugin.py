@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import os
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,13 +21,12 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
 from ..core import catalog as catalog_module
-from ..core import csp, sanitise, story, urllock
+from ..core import csp, sanitise, search, story, urllock
 from ..core import vocabulary as vocabulary_module
 from ..core.catalog import Catalog
 from ..core.model import CaseStudy
 from ..core.problems import Problem, ProblemsError
 from ..core.render import ANY_ID, BLOCKS, TEMPLATES, THEME_IDS, Renderer, StudyShell, restore_html
-from ..core.search import SEARCH_INDEXES
 from ..core.site import MISSING_SITE_URL, Site, placeholder_reason
 from . import THEME
 from .config import EvidenceBankConfig
@@ -75,6 +70,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.worker: Worker | None = None
         self.frozen = False
         self.authored: dict[str, str] = {}
+        self.search = search.SearchSource()  # Per build, or for a preview's life (`_index`).
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -280,6 +276,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def on_shutdown(self) -> None:
         self._stop_worker()
+        self.search.close()
         if self.preview is not None:
             self.preview.close()
 
@@ -400,6 +397,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # Written once this hook returns, and not needed again: without this, MkDocs holds
             # every case study's HTML until the build ends.
             page.content = None
+        if self.config.search_index and (self.command != "serve" or self._index_in_serve()):
+            self.search.add(page.file.dest_uri, output)
         return self._secure(output, page.file.src_uri)
 
     def on_template_context(
@@ -451,6 +450,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self._stop_worker()
         if self.preview is not None:
             self.preview.building = False
+        else:
+            self.search.close()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.unknown_scripts:
@@ -499,13 +500,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # and points to the lists.
             log.info("no case studies: no search index")
         elif self.config.search_index and (self.command != "serve" or self._index_in_serve()):
-            started = time.perf_counter()
-            peak = self._index(site)
-            log.info(
-                "search index built in %.2f s; Pagefind's peak memory %.0f MB",
-                time.perf_counter() - started,
-                peak,
-            )
+            log.info("search index %s", self._index(site))
         if self.config.url_lock and self.command != "serve":
             self._check_urls(site, config)
         self._thaw()
@@ -573,36 +568,16 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             return bool(chosen)
         return self.catalog is not None and len(self.catalog.case_studies) <= SERVE_INDEX_LIMIT
 
-    def _index(self, site: Path) -> float:
-        """Pagefind reads the built pages and writes each search index (`SEARCH_INDEXES`) into
-        the site; the indexes are built side by side, one Pagefind process each. Returns the
-        highest peak memory of those processes, in MB (from their own resource use, not that of
-        every process this one has waited for)."""
-        running = []
-        failures = []
-        peak = 0
-        with contextlib.ExitStack() as stack:
-            for index in SEARCH_INDEXES.values():
-                command = [sys.executable, "-m", "pagefind", "--site", str(site)]
-                command += ["--output-subdir", index.folder, "--silent"]
-                if index.root_selector:
-                    command += ["--root-selector", index.root_selector]
-                errors = stack.enter_context(tempfile.TemporaryFile())
-                process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
-                running.append((process, errors))
-            for process, errors in running:
-                if hasattr(os, "wait4"):
-                    _, status, usage = os.wait4(process.pid, 0)
-                    process.returncode = os.waitstatus_to_exitcode(status)
-                    peak = max(peak, usage.ru_maxrss)
-                else:  # Compat: no wait4 (Windows): no peak memory to report.
-                    process.wait()
-                if process.returncode != 0:
-                    errors.seek(0)
-                    failures.append(errors.read().decode("utf-8", "replace"))
-        if failures:
-            raise PluginError("Pagefind could not index the site:\n" + "\n".join(failures))
-        return peak / 1024
+    def _index(self, site: Path) -> search.SearchStats:
+        """Pagefind indexes the searchable text of the pages as they were written (`on_post_page`).
+        A preview keeps that text for the pages it does not make again; a build starts afresh."""
+        try:
+            return search.index(self.search, site)
+        except search.PagefindError as error:
+            raise PluginError(str(error)) from None
+        finally:
+            if self.preview is None:
+                self.search.close()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.preview is not None:
