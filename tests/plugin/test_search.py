@@ -148,3 +148,22 @@ def test_a_preview_keeps_the_searchable_text_of_pages_it_does_not_make_again(
     again, total = (int(n) for n in made[-1].split("evidence_bank: ")[1].split()[0:3:2])
     assert 1 <= again < total, made[-1]
     assert not [p for p in scratch.iterdir() if p.name.startswith("evidence-bank-search-")], text
+
+
+def test_a_dirty_build_indexes_the_pages_it_did_not_make_again(tmp_path: Path) -> None:
+    """`mkdocs build --dirty` makes again only the pages whose source changed; the others are
+    in the site folder from the build before, and in the index."""
+    project = make_project(tmp_path, STUDIES)
+    site = tmp_path / "site"
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")]
+    command += ["-d", str(site)]
+    subprocess.run(command, check=True, cwd=project)
+    study = project / "case_studies" / "other.md"
+    study.write_text(
+        study.read_text("utf-8").replace("Another case study", "The edited case study"),
+        encoding="utf-8",
+    )
+    subprocess.run([*command, "--dirty"], check=True, cwd=project, capture_output=True)
+    bundle = _bundle(site / SEARCH_INDEXES["full"].folder)
+    titles = {fragment["meta"]["title"] for _, fragment in bundle["pages"].values()}  # type: ignore[attr-defined]
+    assert titles == {"A minimal case study", "The edited case study"}
