@@ -84,6 +84,7 @@ def test_a_source_keeps_each_page_at_its_path_until_it_is_closed(tmp_path: Path)
         assert source.folder is None
         assert source.add("case-studies/one/index.html", page())
         assert source.add("case-studies/two.html", page())
+        source.flush()  # written beside the build
         folder = source.folder
         assert folder is not None and folder.is_dir()
         one = folder / "case-studies" / "one" / "index.html"
@@ -91,8 +92,9 @@ def test_a_source_keeps_each_page_at_its_path_until_it_is_closed(tmp_path: Path)
         assert (folder / "case-studies" / "two.html").is_file()
         # A page made again replaces its copy; one no longer searchable (withdrawn) loses it.
         assert source.add("case-studies/one/index.html", page(body=BODY.replace("story", "tale")))
-        assert "The tale." in one.read_text("utf-8")
         assert not source.add("case-studies/two.html", page(body="<p>Withdrawn.</p>"))
+        source.flush()
+        assert "The tale." in one.read_text("utf-8")
         assert not (folder / "case-studies" / "two.html").exists()
         assert source.seconds > 0
         source.close()
@@ -110,9 +112,22 @@ def test_a_source_refuses_a_path_outside_the_site(path: str) -> None:
         source.add(path, page())
 
 
+def test_an_error_in_writing_a_page_is_raised_not_lost(tmp_path: Path) -> None:
+    with SearchSource() as source:
+        source.add("a/index.html", page())
+        source.add("a/index.html/b/index.html", page())  # a folder where a file is
+        with pytest.raises(NotADirectoryError):
+            source.flush()
+        source.flush()  # raised once
+        with pytest.raises(NotADirectoryError):
+            source.add("a/index.html/c/index.html", page())
+            index(source, tmp_path)
+
+
 def test_a_source_left_open_is_removed_when_collected() -> None:
     source = SearchSource()
     source.add("a/index.html", page())
+    source.flush()
     folder = source.folder
     assert folder is not None and folder.is_dir()
     del source
