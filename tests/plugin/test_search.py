@@ -3,7 +3,6 @@ indexes are those Pagefind made from the whole built site, and the scratch folde
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from tests.helpers import (
     make_project,
     read_pagefind,
 )
-from tests.plugin.test_serve import _free_port, _preview
+from tests.plugin.test_serve import _free_port, _preview, _stop
 
 STUDIES = {
     "minimal.md": MINIMAL,
@@ -141,8 +140,7 @@ def test_a_preview_keeps_the_searchable_text_of_pages_it_does_not_make_again(
             len([p for p in scratch.iterdir() if p.name.startswith("evidence-bank-search-")]) == 1
         )
     finally:
-        server.send_signal(signal.SIGINT)  # as Ctrl+C stops it
-        server.wait(timeout=30)
+        _stop(server)
     text = log.read_text(encoding="utf-8")
     made = [line for line in text.splitlines() if "pages made again" in line]
     again, total = (int(n) for n in made[-1].split("evidence_bank: ")[1].split()[0:3:2])
