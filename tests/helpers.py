@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,80 @@ def build_alone(project: Path, site: Path, *, before: str = "") -> tuple[int, st
         check=False,
     )
     return result.returncode, result.stderr
+
+
+def _cbor(data: bytes, at: int = 0) -> tuple[object, int]:
+    """The CBOR item at `at` in `data` and where it ends: the kinds Pagefind's index uses."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        value = info
+    else:
+        width = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        value, at = int.from_bytes(data[at : at + width], "big"), at + width
+    if major == 0:
+        return value, at
+    if major == 1:
+        return -1 - value, at
+    if major in (2, 3):
+        raw = data[at : at + value]
+        return (raw.decode("utf-8") if major == 3 else raw), at + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        mapping = {}
+        for _ in range(value):
+            key, at = _cbor(data, at)
+            mapping[key], at = _cbor(data, at)
+        return mapping, at
+    raise ValueError(f"CBOR major type {major} is not expected in a Pagefind index")
+
+
+def read_pagefind(read: Callable[[str], bytes]) -> dict[str, Any]:
+    """What a Pagefind bundle holds for a search, from `read(path in the bundle)`, by the pages'
+    addresses rather than Pagefind's page numbers (which follow the order it found the files
+    in) and with the orders Pagefind makes at random put in order (upstream
+    Pagefind/pagefind#638): each page's word count and fragment (JSON), each word's pages and
+    positions, each filter value's pages, each sort's order."""
+    import gzip
+    import json
+
+    def unpack(path: str) -> Any:
+        data = gzip.decompress(read(path))
+        assert data.startswith(b"pagefind_dcd"), path
+        data = data[len(b"pagefind_dcd") :]
+        return json.loads(data) if path.endswith(".pf_fragment") else _cbor(data)[0]
+
+    entry = json.loads(read("pagefind-entry.json"))
+    (language,) = entry["languages"].values()
+    _, pages, chunks, filters, sorts, meta_keys = unpack(f"pagefind.{language['hash']}.pf_meta")
+    fragments = [unpack(f"fragment/{name}.pf_fragment") for name, _ in pages]
+    urls = [fragment["url"] for fragment in fragments]
+    words = {}
+    for _, _, name in chunks:
+        for word, *found in unpack(f"index/{name}.pf_index")[0]:
+            number, on_pages = 0, []
+            for step, *positions in found[0]:  # page numbers, each as a step from the last
+                number += step
+                on_pages.append((urls[number], positions))
+            words[word] = (sorted(on_pages), found[1:])
+    filter_values = {}
+    for _, name in filters:
+        filter_name, values = unpack(f"filter/{name}.pf_filter")
+        filter_values[filter_name] = {
+            value: sorted(urls[number] for number in numbers) for value, numbers in values
+        }
+    return {
+        "page_count": language["page_count"],
+        "pages": {
+            url: (count, f) for url, (_, count), f in zip(urls, pages, fragments, strict=True)
+        },
+        "words": words,
+        "filters": filter_values,
+        "sorts": {name: [urls[number] for number in order] for name, order in sorts},
+        "meta": meta_keys,
+    }

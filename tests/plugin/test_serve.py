@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +25,18 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop a server as Ctrl+C does, so that it removes its scratch folders (a SIGTERM ends it
+    at once)."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+        raise
 
 
 def _get(url: str) -> str:
@@ -70,8 +83,7 @@ def test_an_edited_case_study_is_rebuilt_and_served(tmp_path: Path) -> None:
         )
         _wait_for(url, "An edited case study")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        _stop(server)
 
 
 def _preview(
@@ -117,8 +129,7 @@ def test_the_preview_makes_pages_again_when_a_template_changes(tmp_path: Path) -
         rung.write_text("<h1>Custom {{ term.label }} two</h1>\n", encoding="utf-8")
         _wait_for(url, "Custom Co-design two")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        _stop(server)
 
 
 def test_the_preview_makes_again_only_what_an_edit_changes(tmp_path: Path) -> None:
@@ -156,8 +167,7 @@ def test_the_preview_makes_again_only_what_an_edit_changes(tmp_path: Path) -> No
         _wait_for(f"{base}/case-studies/first/cite.bib", "The edited case study")
         assert "The third case study" in _get(f"{base}/case-studies/third/")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        _stop(server)
     text = log.read_text(encoding="utf-8")
     assert 3 <= again["pages_made"] < again["pages"] == first["pages"], again
     assert "Aborted" not in text and "dirty" not in text, text
@@ -216,8 +226,7 @@ def test_a_draft_kept_anywhere_shows_each_save_and_each_mistake(tmp_path: Path) 
         save("The draft fixed")
         _wait_for(url, "The draft fixed", 5)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        _stop(server)
     print("edit to preview:", ", ".join(f"{how} {s:.2f} s" for how, s in seconds.items()))
     text = log.read_text(encoding="utf-8")
     assert "Traceback" not in text, text

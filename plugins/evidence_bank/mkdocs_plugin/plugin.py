@@ -61,6 +61,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.reads = catalog_module.ReadCache()  # Kept across `mkdocs serve` rebuilds.
         self.preview: PreviewSession | None = None
         self.policies: csp.Policies | None = None
+        self.search = search.SearchSource()  # Per build, or for a preview's life.
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.mode = Mode.of(command, dirty)
@@ -189,7 +190,16 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.bank is not None and page.file.src_uri in self.bank.stories:
             page.content = None  # Written once this returns; else held until the build ends.
+        if self._indexing():
+            with self.stats.timing("page_seconds"):  # Its searchable part, for Pagefind.
+                self.search.add(page.file.dest_uri, output)
         return self._secure(output, page.file.src_uri)
+
+    def _indexing(self) -> bool:
+        """Whether this build makes the search index."""
+        studies = len(self.bank.catalog.case_studies) if self.bank is not None else 0
+        wanted = self.config.search_index and studies > 0
+        return wanted and self.mode.indexes_search(studies, self.config.search_index_in_serve)
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -227,14 +237,14 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 self.preview.state.write_later(lambda changed: bank.finish(site, changed))
             else:
                 bank.finish(site)
-            studies = len(bank.catalog.case_studies)
-            if not studies:  # Pagefind cannot index nothing; the search page says so.
+            if not bank.catalog.case_studies:  # Pagefind cannot index nothing: the page says so.
                 log.info("no case studies: no search index")
-            elif self.config.search_index and self.mode.indexes_search(
-                studies, self.config.search_index_in_serve
-            ):
-                with self.stats.timing("search_seconds"):
-                    self.stats.search_peak_mb = search.index(site)
+            elif self._indexing():
+                searched = search.index(self.search, site)
+                self.stats.search_seconds, self.stats.search_peak_mb = (
+                    searched.seconds,
+                    searched.peak_mb,
+                )
             if self.config.url_lock and self.mode.checks_url_lock:
                 lock, directory_urls = self.root / self.config.url_lock, config.use_directory_urls
                 update = os.environ.get("EB_URL_LOCK") == "update"
@@ -255,6 +265,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def on_shutdown(self) -> None:
         self._end_build()
+        self.search.close()
         if self.preview is not None:
             self.preview.close()
 
@@ -265,6 +276,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             self.bank.close()
         if self.preview is not None:
             self.preview.state.end()
+        else:  # A preview keeps the pages Pagefind reads until it ends.
+            self.search.close()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         case_studies = self.root / self.config.case_studies

@@ -1,0 +1,173 @@
+"""What Pagefind reads: each searchable page's lean copy (`lean_page`), kept by a `SearchSource`
+at the page's own path, and the indexes `index` builds from them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from evidence_bank.core.search import (
+    SEARCH_INDEXES,
+    PagefindError,
+    SearchSource,
+    index,
+    lean_page,
+)
+
+from tests.helpers import read_pagefind
+
+HEAD = (
+    '<!doctype html>\n<html lang="cy" class="no-js">\n  <head><meta charset="utf-8">'
+    "<title>Tŷ Gwyn - Bank</title>{head}</head>\n  <body>\n<header>Bank {header}</header>\n"
+)
+BODY = (
+    '<article><div data-pagefind-body>\n<div class="eb-card"><h1>Tŷ Gwyn</h1>'
+    '<p data-pagefind-meta="summary">A card.</p></div>\n<p>The story.</p>\n</div></article>'
+    "\n<footer>Made with care</footer></body></html>\n"
+)
+
+
+def page(head: str = "", header: str = "", body: str = BODY) -> str:
+    return HEAD.format(head=head, header=header) + body
+
+
+def body_on(html: str) -> str:
+    return html[html.index("<div data-pagefind-body") :]
+
+
+def test_a_lean_page_keeps_the_language_the_title_and_the_page_from_its_body_on() -> None:
+    assert lean_page(page(head='<meta name="description" content="x">', header="menu")) == (
+        '<!doctype html>\n<html lang="cy" class="no-js"><head><title>Tŷ Gwyn - Bank</title>'
+        "</head><body>" + body_on(BODY)
+    )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        page(body="<article><p>A list of case studies.</p></article>"),
+        # The words alone, in text or in another attribute's value, make no body.
+        page(body="<p>Mark it data-pagefind-body.</p>"),
+        page(body='<p title="data-pagefind-body">x</p>'),
+        "",
+    ],
+    ids=["no body", "in text", "in a value", "empty"],
+)
+def test_a_page_without_a_body_is_not_searchable(html: str) -> None:
+    assert lean_page(html) is None
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        '<span data-pagefind-filter="nation">wales</span>',  # Pagefind reads it outside a body too
+        '<meta data-pagefind-default-meta="image[content]" content="/a.png">',
+        "<H1>The bank</H1>",  # the first h1 is the page's title, wherever it is
+    ],
+)
+def test_a_page_with_something_pagefind_reads_before_its_body_is_kept_whole(header: str) -> None:
+    whole = page(header=header)
+    assert lean_page(whole) == whole
+
+
+def test_a_body_in_another_element_and_with_a_value_is_found() -> None:
+    body = BODY.replace("<div data-pagefind-body>", '<main class="x" data-pagefind-body="">')
+    lean = lean_page(page(body=body))
+    assert lean is not None and lean.endswith(body[len("<article>") :]) and "<header>" not in lean
+
+
+def test_a_source_keeps_each_page_at_its_path_until_it_is_closed(tmp_path: Path) -> None:
+    with SearchSource() as source:
+        assert source.folder is None  # no folder until a page is searchable
+        assert not source.add("index.html", page(body="<p>Home</p>"))
+        assert source.folder is None
+        assert source.add("case-studies/one/index.html", page())
+        assert source.add("case-studies/two.html", page())
+        source.flush()  # written beside the build
+        folder = source.folder
+        assert folder is not None and folder.is_dir()
+        one = folder / "case-studies" / "one" / "index.html"
+        assert one.read_text("utf-8") == lean_page(page())
+        assert (folder / "case-studies" / "two.html").is_file()
+        # A page made again replaces its copy; one no longer searchable (withdrawn) loses it.
+        assert source.add("case-studies/one/index.html", page(body=BODY.replace("story", "tale")))
+        assert not source.add("case-studies/two.html", page(body="<p>Withdrawn.</p>"))
+        source.flush()
+        assert "The tale." in one.read_text("utf-8")
+        assert not (folder / "case-studies" / "two.html").exists()
+        assert source.seconds > 0
+        source.close()
+        assert not folder.exists() and source.folder is None
+        # Used again after closing: a new folder.
+        assert source.add("case-studies/one/index.html", page())
+        again = source.folder
+        assert again is not None and again != folder
+    assert not again.exists()
+
+
+@pytest.mark.parametrize("path", ["../outside.html", "/etc/x.html", "a/../../b.html"])
+def test_a_source_refuses_a_path_outside_the_site(path: str) -> None:
+    with SearchSource() as source, pytest.raises(ValueError, match="below the site root"):
+        source.add(path, page())
+
+
+def test_an_error_in_writing_a_page_is_raised_not_lost(tmp_path: Path) -> None:
+    with SearchSource() as source:
+        source.add("a/index.html", page())
+        source.add("a/index.html/b/index.html", page())  # a folder where a file is
+        with pytest.raises(NotADirectoryError):
+            source.flush()
+        source.flush()  # raised once
+        with pytest.raises(NotADirectoryError):
+            source.add("a/index.html/c/index.html", page())
+            index(source, tmp_path)
+
+
+def test_a_source_left_open_is_removed_when_collected() -> None:
+    source = SearchSource()
+    source.add("a/index.html", page())
+    source.flush()
+    folder = source.folder
+    assert folder is not None and folder.is_dir()
+    del source
+    assert not folder.exists()
+
+
+def test_the_indexes_are_built_from_the_lean_pages_at_the_pages_addresses(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with SearchSource() as source:
+        source.add("case-studies/one/index.html", page())
+        source.add("case-studies/two.html", page(body=BODY.replace("story", "tale")))
+        stats = index(source, site)
+        assert source.seconds == 0  # counted once, in the figures
+    assert stats.seconds > 0 and stats.writing_seconds > 0
+    assert stats.peak_mb is None or stats.peak_mb > 1
+    assert "Pagefind's peak memory" in str(stats)
+    bundles = {
+        name: read_pagefind(lambda path, f=chosen.folder: (site / f / path).read_bytes())
+        for name, chosen in SEARCH_INDEXES.items()
+    }
+    for name, bundle in bundles.items():
+        assert sorted(bundle["pages"]) == ["/case-studies/one/", "/case-studies/two.html"], name
+        for _, fragment in bundle["pages"].values():
+            assert fragment["meta"] == {"summary": "A card.", "title": "Tŷ Gwyn"}
+            assert "Bank" not in fragment["content"] and "care" not in fragment["content"]
+    # The summary index reads the card alone; the full one the whole body.
+    assert "stori" not in bundles["summary"]["words"] and "tale" not in bundles["summary"]["words"]
+    assert [url for url, _ in bundles["full"]["words"]["tale"][0]] == ["/case-studies/two.html"]
+
+
+def test_pagefind_failing_is_an_error_that_says_why(tmp_path: Path) -> None:
+    failing = (sys.executable, "-c", "import sys; sys.exit('Pagefind: the disk is full')")
+    with SearchSource() as source:
+        source.add("a/index.html", page())
+        with pytest.raises(PagefindError) as error:
+            index(source, tmp_path, pagefind=failing)
+    assert str(error.value).count("the disk is full") == len(SEARCH_INDEXES)
+    assert "--root-selector .eb-card" in str(error.value)
+
+
+def test_nothing_to_index_is_an_error(tmp_path: Path) -> None:
+    with SearchSource() as source, pytest.raises(PagefindError, match="No page"):
+        index(source, tmp_path)
