@@ -54,6 +54,17 @@ def _built(tmp_path: Path, project: Path, name: str, before: str) -> dict[str, o
     return figures
 
 
+def _same_site(tmp_path: Path, project: Path, one: str, other: str) -> dict[str, bytes]:
+    """Build `project` twice, with Python `one` and `other` run first; assert the two sites are
+    byte-identical, and return the files of the first."""
+    _built(tmp_path, project, "one", one)
+    _built(tmp_path, project, "other", other)
+    first, second = _tree(tmp_path / "one"), _tree(tmp_path / "other")
+    assert first.keys() == second.keys()
+    assert [path for path in first if first[path] != second[path]] == []
+    return first
+
+
 def test_the_second_process_makes_what_the_build_makes_without_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -141,7 +152,6 @@ def test_lists_set_aside_from_markdown_come_back_unchanged(
     # 60 case studies: the list of case studies has a second page, which is sanitised.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     project = _project(tmp_path, count=60)
-    _built(tmp_path, project, "set-aside", _from(1))
     # As a preview makes them: the lists made in the build's own process and left in the
     # markdown that MkDocs reads.
     read = _from(999) + (
@@ -149,10 +159,7 @@ def test_lists_set_aside_from_markdown_come_back_unchanged(
         "from evidence_bank.core.render import Lists\n"
         "Mode.lists = property(lambda self: Lists.IN_MARKDOWN)\n"
     )
-    _built(tmp_path, project, "read", read)
-    set_aside, read_by_markdown = _tree(tmp_path / "set-aside"), _tree(tmp_path / "read")
-    assert set_aside.keys() == read_by_markdown.keys()
-    assert [path for path in set_aside if set_aside[path] != read_by_markdown[path]] == []
+    read_by_markdown = _same_site(tmp_path, project, read, _from(1))
     page = read_by_markdown["case-studies/page/2/index.html"].decode()
     assert "evidence-bank: html" not in page and page.count('class="eb-case"') == 10
 
@@ -227,11 +234,7 @@ def test_the_navigation_rendered_once_a_folder_is_the_same_as_rendered_for_each_
     # folder for pages outside the navigation (`core.theme.share_navigation`). Nothing changes.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
     project = _project(tmp_path, count=60)
-    _built(tmp_path, project, "shared", _from(999))
     each = "import evidence_bank.core.theme as t\nt.share_navigation = lambda env: None\n"
-    _built(tmp_path, project, "each", _from(999) + each)
-    shared, every_page = _tree(tmp_path / "shared"), _tree(tmp_path / "each")
-    assert shared.keys() == every_page.keys()
-    assert [path for path in shared if shared[path] != every_page[path]] == []
+    shared = _same_site(tmp_path, project, _from(999), _from(999) + each)
     page = shared["case-studies/page/2/index.html"].decode()
     assert page.count('class="md-nav__link"') > 5  # the navigation is there

@@ -121,12 +121,15 @@ class Background:
             self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             self._lists = self.pool.submit(_lists)
             chunks = range(0, len(studies), CHUNK)
+            self._shells: list[Future[list[tuple[str, StudyShell]]] | None]
             self._shells = [self.pool.submit(_shells, start, start + CHUNK) for start in chunks]
             self._downloads = self.pool.submit(_downloads)
         finally:
             _job = None  # The child has its copy; the parent need not keep it.
         self._chunk = {study.slug: number // CHUNK for number, study in enumerate(studies)}
         self._ready: dict[str, StudyShell] = {}
+        self.received = 0
+        """Shells handed over so far."""
         self.waited = 0.0
 
     def lists(self) -> dict[str, tuple[str, ...]]:
@@ -134,24 +137,30 @@ class Background:
         return self._wait(self._lists)
 
     def shell(self, study: CaseStudy) -> StudyShell | None:
-        """The second process's shell for `study`, or None if it has not made it yet."""
-        shell = self._ready.pop(study.slug, None)
+        """The second process's shell for `study`, or None if it has not made it yet (the
+        build then makes it itself). Each is asked for once: a shell that comes after it was
+        asked for is dropped, and a chunk is let go once it is handed over."""
+        slug = study.slug
+        shell = self._ready.pop(slug, None)
         if shell is not None:
             return shell
-        number = self._chunk.pop(study.slug, None)
-        if number is None:
+        number = self._chunk.pop(slug, -1)
+        future = self._shells[number] if number >= 0 else None
+        if future is None or not future.done():
             return None
-        future = self._shells[number]
-        if not future.done():
-            return None
-        made = self._wait(future)
-        self._ready.update((shell_slug, shell) for shell_slug, shell in made)
-        return self._ready.pop(study.slug, None)
+        self._shells[number] = None
+        for made_slug, made in self._wait(future):
+            self.received += 1
+            if made_slug == slug or made_slug in self._chunk:
+                self._ready[made_slug] = made
+        return self._ready.pop(slug, None)
 
     def finish(self) -> Report:
         """Wait for the second process to end its work; BackgroundError if it failed."""
         seconds, files, clashes, peak = self._wait(self._downloads)
-        shells = sum(len(self._wait(future)) for future in self._shells)
+        shells = self.received
+        for future in self._shells:
+            shells += len(self._wait(future)) if future is not None else 0
         self.pool.shutdown()
         return Report(shells, files, seconds, peak, self.waited, clashes)
 
