@@ -175,18 +175,23 @@ class Background:
         if not future.done():
             future.cancel()  # Not started: never made. Started: its shells are dropped.
             return None
-        for made_slug, made in self._wait(future):
-            self.received += 1
-            if made_slug == slug or made_slug in self._chunk:
-                self._ready[made_slug] = made
+        self._receive(future, slug)
         return self._ready.pop(slug, None)
 
+    def _receive(self, future: Future[list[tuple[str, StudyShell]]], asked: str | None) -> None:
+        """Keep the shells of a chunk that are still to be asked for (and `asked`'s)."""
+        for made_slug, made in self._wait(future):
+            self.received += 1
+            if made_slug == asked or made_slug in self._chunk:
+                self._ready[made_slug] = made
+
     def finish(self) -> Report:
-        """Wait for the second process to end its work; BackgroundError if it failed."""
+        """Wait for the second process to end its work (shells asked for and not handed over
+        yet are kept for `shell`); BackgroundError if it failed."""
         assert self._downloads is not None
         seconds, files, clashes, peak = self._wait(self._downloads)
-        for future in self._shells.values():
-            future.cancel()
+        for number in list(self._shells):
+            self._receive(self._shells.pop(number), None)
         self.pool.shutdown()
         return Report(self.received, files, seconds, peak, self.waited, clashes)
 
