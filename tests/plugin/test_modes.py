@@ -59,3 +59,24 @@ def test_a_preview_puts_back_what_it_changes() -> None:
     assert gc.isenabled() == before[0]
     session.close()
     assert (gc.isenabled(), _filters()) == before
+
+
+def test_a_preview_does_not_count_the_browsers_requests_as_build_warnings() -> None:
+    # A strict rebuild counts every warning MkDocs logs while it runs; the server logs each
+    # request not answered 200 (such as the failure page, which the browser keeps asking for)
+    # as one, from its own threads.
+    from mkdocs.utils import CountHandler
+
+    counter = CountHandler()
+    counter.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(counter)
+    server = logging.getLogger("mkdocs.livereload")
+    try:
+        session = PreviewSession()
+        server.warning('"GET /case-studies/draft/ HTTP/1.1" code 500')
+        assert counter.get_counts() == []
+        session.close()
+        server.warning('"GET /case-studies/draft/ HTTP/1.1" code 500')
+        assert counter.get_counts() == [("WARNING", 1)]
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)

@@ -46,6 +46,7 @@ class PreviewSession:
         # MkDocs warns on every dirty rebuild that links may be stale, which would stop a
         # strict preview; the plugin makes again every page an edit changes.
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+        logging.getLogger("mkdocs.livereload").addFilter(_requests_not_warnings)
 
     def page_file(
         self, config: MkDocsConfig, page: GeneratedPage, catalog: Catalog, inclusion: InclusionLevel
@@ -60,6 +61,7 @@ class PreviewSession:
     def close(self) -> None:
         self.state.wait()
         logging.getLogger("mkdocs.commands.build").removeFilter(_not_dirty_warning)
+        logging.getLogger("mkdocs.livereload").removeFilter(_requests_not_warnings)
 
     def serve(self, server: Any, case_studies: Path, root: Path) -> None:
         """Watch through the operating system's change notices, also the real folder of each
@@ -86,6 +88,16 @@ def _only_logged(error: Exception) -> bool:
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:
     return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+def _requests_not_warnings(record: logging.LogRecord) -> bool:
+    """The server logs each request not answered 200 as a warning, from its own threads, and a
+    strict build counts every warning logged while it runs: a browser waiting on the failure
+    page (500) would stop each later rebuild of a strict site. They are about the browser's
+    requests, not the build: logged as information."""
+    if record.levelno == logging.WARNING and str(record.msg).startswith('"'):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
 
 
 def notice_changes_at_once(server: Any, only: dict[str, set[str]] | None = None) -> bool:
