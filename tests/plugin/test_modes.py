@@ -65,12 +65,12 @@ def test_a_preview_does_not_count_the_browsers_requests_as_build_warnings() -> N
     # A strict rebuild counts every warning MkDocs logs while it runs; the server logs each
     # request not answered 200 (such as the failure page, which the browser keeps asking for)
     # as one, from its own threads.
+    from mkdocs.livereload import log as server
     from mkdocs.utils import CountHandler
 
     counter = CountHandler()
     counter.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(counter)
-    server = logging.getLogger("mkdocs.livereload")
     try:
         session = PreviewSession()
         server.warning('"GET /case-studies/draft/ HTTP/1.1" code 500')

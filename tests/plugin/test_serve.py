@@ -176,8 +176,10 @@ def test_the_preview_makes_again_only_what_an_edit_changes(tmp_path: Path) -> No
 def test_a_draft_kept_anywhere_shows_each_save_and_each_mistake(tmp_path: Path) -> None:
     """A draft outside case_studies/: an edit saved in place, and one saved as editors do (a new
     file renamed over the draft), each show within seconds; a saved mistake shows in the page,
-    naming the file, line and field, and the page is answered, not kept waiting."""
-    project = make_project(tmp_path)
+    naming the file, line and field, and the page is answered, not kept waiting; the same
+    mistake saved again shows again, and a strict site builds once it is fixed, however often
+    the browser asked for the failure page meanwhile."""
+    project = make_project(tmp_path, config={"strict": True})
     draft = tmp_path / "drafts" / "draft.md"
     draft.parent.mkdir()
     (draft.parent / "notes.txt").write_text("Another file in the same folder.\n")
@@ -225,12 +227,19 @@ def test_a_draft_kept_anywhere_shows_each_save_and_each_mistake(tmp_path: Path) 
         assert time.monotonic() - started < 2
         save("The draft fixed")
         _wait_for(url, "The draft fixed", 5)
+
+        time.sleep(0.5)
+        save("“Broken: a draft”")  # The same mistake again: named again.
+        page = _wait_for(url, "could not be built", 10)
+        assert f"{draft}:3: title: the text in curly quotes" in page, page
+        save("The draft fixed again")
+        _wait_for(url, "The draft fixed again", 5)
     finally:
         _stop(server)
     print("edit to preview:", ", ".join(f"{how} {s:.2f} s" for how, s in seconds.items()))
     text = log.read_text(encoding="utf-8")
     assert "Traceback" not in text, text
-    assert text.count("Detected file changes") == 4, text
+    assert text.count("Detected file changes") == 6, text
 
 
 def test_the_failure_page_escapes_problems_and_names_the_file_edited() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils import DuplicateFilter
 
 from ..core.catalog import Catalog
 from ..core.preview import Preview
@@ -74,6 +76,12 @@ class PreviewSession:
         builder, state = server.builder, self.state
 
         def build() -> None:
+            # MkDocs' command line logs a message only the first time it is logged in the
+            # process (`DuplicateFilter`): a mistake saved a second time would show as "Aborted
+            # with a BuildError!". Each rebuild of a preview says all it found.
+            for said in logging.getLogger("mkdocs.commands.build").filters:
+                if isinstance(said, DuplicateFilter):
+                    said.msgs.clear()
             with state.showing_failures(_only_logged):
                 builder()
 
@@ -90,12 +98,16 @@ def _not_dirty_warning(record: logging.LogRecord) -> bool:
     return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
+_REQUEST = re.compile(r'(?:\[[0-9:]+\] )?"[A-Z]+ ')
+"""A request's log line: `[12:00:00] "GET /page/ HTTP/1.1" code 500`."""
+
+
 def _requests_not_warnings(record: logging.LogRecord) -> bool:
     """The server logs each request not answered 200 as a warning, from its own threads, and a
     strict build counts every warning logged while it runs: a browser waiting on the failure
     page (500) would stop each later rebuild of a strict site. They are about the browser's
     requests, not the build: logged as information."""
-    if record.levelno == logging.WARNING and str(record.msg).startswith('"'):
+    if record.levelno == logging.WARNING and _REQUEST.match(str(record.msg)):
         record.levelno, record.levelname = logging.INFO, "INFO"
     return True
 
