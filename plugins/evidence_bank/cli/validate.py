@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..core import catalog, vocabulary
-from ..core.problems import Problem, ProblemsError
+from ..core.problems import Problem, ProblemsError, shown
 from . import add_folder_option, project_root, site_extensions
 
 
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         vocab = vocabulary.load(
             args.vocabulary or vocabulary.default_path(),
-            _shown(args.vocabulary, root) if args.vocabulary else None,
+            shown(args.vocabulary.resolve(), root) if args.vocabulary else None,
         )
         if args.paths:
             folders = [p for p in args.paths if p.is_dir()]
@@ -148,13 +148,6 @@ def github_annotation(problem: Problem) -> str:
         f"::error file={prop(problem.path)},line={problem.line},"
         f"title={prop(problem.field)}::{data(message)}"
     )
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 if __name__ == "__main__":

@@ -170,8 +170,6 @@ class Bank:
     shells: dict[str, StudyShell] = field(default_factory=dict)
     """Shells made early, to learn a page's ids (`study_ids`), for its page to use."""
     background: Background | None = None
-    lists_received: bool = False
-    """Whether the second process's lists are in `set_aside`."""
     frozen: bool = False
     """Whether the garbage collector leaves alone what the build holds (`start_background`)."""
 
@@ -179,8 +177,9 @@ class Bank:
         """Every generated page, noted for the hooks that follow; BankError on a clash with
         an authored file."""
         clashes = []
-        started = time.perf_counter()
-        for page in self.renderer.pages():
+        with self.stats.timing("generate_seconds"):
+            pages = list(self.renderer.pages())
+        for page in pages:
             if page.src_uri in self.authored:
                 clashes.append(clash(self.authored, page.src_uri, "page"))
                 continue
@@ -193,7 +192,6 @@ class Bank:
             if page.html:
                 self.set_aside[page.src_uri] = page.html
             yield page
-        self.stats.generate_seconds += time.perf_counter() - started
         self.stats.case_studies = len(self.catalog.case_studies)
         raise_clashes(clashes)
 
@@ -223,11 +221,8 @@ class Bank:
         ids: set[str] = set()
         pieces = self.set_aside.get(src_uri)
         if pieces is not None:
-            if self.background is not None:
-                if not self.lists_received:
-                    self.set_aside.update(self.background.lists())
-                    self.lists_received = True
-                pieces = self.set_aside[src_uri]
+            if self.background is not None:  # The lists it made (waited for once).
+                pieces = self.background.lists()[src_uri]
             html = restore_html(html, pieces)
             ids = {i for piece in pieces for i in ANY_ID.findall(piece)}
         if src_uri in self.sanitised:
@@ -270,29 +265,20 @@ class Bank:
             shell = self.background.shell(study)
         return self.renderer.case_study_page(study, story, shell)
 
-    def timed(self, call: Callable[[], str]) -> str:
-        """`call()`, its time counted as per-page work."""
-        started = time.perf_counter()
-        try:
-            return call()
-        finally:
-            self.stats.page_seconds += time.perf_counter() - started
-
     def finish(
         self, site: Path, preview_writes: Callable[[str, bytes], bool] | None = None
     ) -> None:
         """The downloads written (or the second process waited for); BankError on a clash."""
-        started = time.perf_counter()
-        if self.background is not None:
-            background, self.background = self.background, None
-            self.stats.background = report = background.finish()
-            clashes = report.clashes
-        else:
-            downloads = self.renderer.downloads()
-            if preview_writes is not None:
-                downloads = ((path, data) for path, data in downloads if preview_writes(path, data))
-            _, clashes = write_downloads(downloads, site, self.authored)
-        self.stats.download_seconds += time.perf_counter() - started
+        with self.stats.timing("download_seconds"):
+            if self.background is not None:
+                background, self.background = self.background, None
+                self.stats.background = report = background.finish()
+                clashes = report.clashes
+            else:
+                downloads = self.renderer.downloads()
+                if preview_writes is not None:
+                    downloads = ((p, data) for p, data in downloads if preview_writes(p, data))
+                _, clashes = write_downloads(downloads, site, self.authored)
         raise_clashes(clashes)
 
     def close(self) -> None:

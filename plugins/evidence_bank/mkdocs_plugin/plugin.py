@@ -61,6 +61,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.reads = catalog_module.ReadCache()  # Kept across `mkdocs serve` rebuilds.
         self.preview: PreviewSession | None = None
         self.policies: csp.Policies | None = None
+        self.indexing = False
         self.search = search.SearchSource()  # Per build, or for a preview's life.
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -70,7 +71,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Per-build state starts afresh: the plugin object lives across `mkdocs serve` rebuilds.
         self._end_build()
-        self.bank, self.stats = None, Stats()
+        self.bank, self.stats, self.indexing = None, Stats(), False
         wanted = self.config.content_security_policy and self.mode.secures_pages
         self.policies = csp.Policies() if wanted else None
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -112,6 +113,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         memo = self.preview.state.read(self.reads, settings) if self.preview is not None else None
         bank = build_module.start(self.mode, catalog, site, templates, authored, memo, self.stats)
         self.bank = bank
+        # Whether this build makes the search index: decided once, asked of every page.
+        studies, in_serve = len(catalog.case_studies), self.config.search_index_in_serve
+        wanted = self.config.search_index and studies > 0
+        self.indexing = wanted and self.mode.indexes_search(studies, in_serve)
         if self.preview is not None:
             self.preview.state.memo = bank.renderer.fresh  # For the next rebuild.
         with plain_errors():
@@ -190,16 +195,10 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.bank is not None and page.file.src_uri in self.bank.stories:
             page.content = None  # Written once this returns; else held until the build ends.
-        if self._indexing():
+        if self.indexing:
             with self.stats.timing("page_seconds"):  # Its searchable part, for Pagefind.
                 self.search.add(page.file.dest_uri, output)
         return self._secure(output, page.file.src_uri)
-
-    def _indexing(self) -> bool:
-        """Whether this build makes the search index."""
-        studies = len(self.bank.catalog.case_studies) if self.bank is not None else 0
-        wanted = self.config.search_index and studies > 0
-        return wanted and self.mode.indexes_search(studies, self.config.search_index_in_serve)
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -214,9 +213,12 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         return self._secure(output_content, template_name) if is_html else None
 
     def _allow_scripts(self, template: str, context: TemplateContext) -> None:
-        if self.policies is not None:
-            bare = {**context, "page": None, "nav": Navigation([], [])}
-            render = lambda: self.env.get_template(template).render(bare)  # noqa: E731
+        if self.policies is not None:  # Rendered bare only once a template and depth.
+
+            def render() -> str:
+                bare = {**context, "page": None, "nav": Navigation([], [])}
+                return str(self.env.get_template(template).render(bare))
+
             self.policies.allow(template, context["base_url"], render)
 
     def _secure(self, html: str, name: str) -> str | None:
@@ -239,7 +241,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
                 bank.finish(site)
             if not bank.catalog.case_studies:  # Pagefind cannot index nothing: the page says so.
                 log.info("no case studies: no search index")
-            elif self._indexing():
+            elif self.indexing:
                 searched = search.index(self.search, site)
                 self.stats.search_seconds, self.stats.search_peak_mb = (
                     searched.seconds,
