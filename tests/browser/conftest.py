@@ -3,6 +3,7 @@ on 127.0.0.1 and driven in Debian's Chromium by Playwright (no browser download)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -71,16 +72,25 @@ class _Server(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-@pytest.fixture(scope="session")
-def base_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Handler, directory=str(built_site))
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """`site` served as a static host serves it, on 127.0.0.1; yields its address."""
+    handler = functools.partial(_Handler, directory=str(site))
     server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    with serving(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +134,7 @@ def visit(browser: Browser, base_url: str) -> Iterator[Any]:
         record = Visit(page)
         page.on("request", lambda request: record.requests.append(request.url))
         page.on("pageerror", lambda error: record.errors.append(str(error)))
-        page.goto(base_url + path)
+        page.goto(path if "://" in path else base_url + path)
         page.wait_for_load_state("networkidle")
         if wait_for:
             wait_until(page, wait_for)

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from evidence_bank.core import catalog, vocabulary
+from evidence_bank.core import catalog, search, vocabulary
 from evidence_bank.core.search import SEARCH_INDEXES
 
-from tests.browser.conftest import SEARCH_DONE, wait_until
+from tests.browser.conftest import SEARCH_DONE, serving, wait_until
 from tests.helpers import ROOT, VOCABULARY
 
 COUNTS_READY = "document.getElementById('eb-search').dataset.counts === 'ready'"
@@ -160,3 +163,50 @@ def test_without_javascript_the_page_points_to_the_lists(browser: Any, base_url:
     ]
     assert "needs JavaScript" in (page.locator(".eb-search__status").text_content() or "")
     context.close()
+
+
+@pytest.fixture(scope="module")
+def parted_url(real_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """This site with its search indexes made in parts of at most 2 case studies (as a bank of
+    thousands has them), served."""
+    site = tmp_path_factory.mktemp("parted") / "site"
+    shutil.copytree(real_site, site, ignore=shutil.ignore_patterns("pagefind*"))
+    with pytest.MonkeyPatch.context() as patch, search.SearchSource() as source:
+        patch.setenv(search.PAGES_PER_PART_VARIABLE, "2")
+        for built in sorted(site.rglob("*.html")):
+            source.add(built.relative_to(site).as_posix(), built.read_text("utf-8"))
+        assert search.index(source, site).parts > len(search.SEARCH_INDEXES)
+    with serving(site) as url:
+        yield url
+
+
+def _seen(page: Any) -> dict[str, Any]:
+    """A finished search as the visitor sees it: results, status and every filter's counts."""
+    wait_until(page, SEARCH_DONE)
+    wait_until(page, COUNTS_READY)
+    return {
+        "results": sorted(page.locator(".eb-search__result h3").all_text_contents()),
+        "status": page.locator(".eb-search__status").text_content(),
+        "counts": {facet: _counts(page, facet) for facet in ("rung", "principle", "nation")},
+    }
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "?q=recovery",
+        "?q=community",
+        "?q=mental+health&nation=england",
+        "?principle=valuing-people&rung=co-design&rung=co-production",
+        "?q=orchids",
+    ],
+)
+def test_an_index_in_parts_finds_and_counts_what_one_index_does(
+    visit: Any, parted_url: str, address: str
+) -> None:
+    one = _seen(visit(f"/search/{address}").page)
+    parted = visit(f"{parted_url}/search/{address}")
+    assert _seen(parted.page) == one
+    assert not parted.errors
+    # The last part of the index was read too.
+    assert any("/part-3/" in url for url in parted.requests)

@@ -3,16 +3,21 @@ at the page's own path, and the indexes `index` builds from them."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from evidence_bank.core.search import (
+    PAGES_PER_PART_VARIABLE,
+    PARTS_FILE,
     SEARCH_INDEXES,
     PagefindError,
     SearchSource,
     index,
     lean_page,
+    parts,
 )
 
 from tests.helpers import read_pagefind
@@ -171,3 +176,80 @@ def test_pagefind_failing_is_an_error_that_says_why(tmp_path: Path) -> None:
 def test_nothing_to_index_is_an_error(tmp_path: Path) -> None:
     with SearchSource() as source, pytest.raises(PagefindError, match="No page"):
         index(source, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("count", "most", "sizes"),
+    [(0, 3, [0]), (5, 5, [5]), (6, 5, [3, 3]), (1001, 1000, [501, 500]), (10, 3, [3, 3, 2, 2])],
+)
+def test_pages_are_split_in_order_into_the_fewest_even_parts(
+    count: int, most: int, sizes: list[int]
+) -> None:
+    pages = [f"case-studies/{number:04}/index.html" for number in reversed(range(count))]
+    split = parts(pages, most)
+    assert [len(part) for part in split] == sizes
+    assert [page for part in split for page in part] == sorted(pages)
+
+
+def _merged(site: Path, folder: str) -> dict[str, Any]:
+    """What the search page holds of an index: its parts' bundles, merged as Pagefind merges
+    them (each page in one part; a word's or filter value's pages from every part)."""
+    listed = json.loads((site / folder / PARTS_FILE).read_text("utf-8"))
+    merged: dict[str, Any] = {"pages": {}, "words": {}, "filters": {}, "parts": 1 + len(listed)}
+    for part in ["", *listed]:
+        bundle = read_pagefind(lambda path, f=site / folder / part: (f / path).read_bytes())
+        assert not merged["pages"].keys() & bundle["pages"].keys()
+        merged["pages"].update(bundle["pages"])
+        for word, (pages, _) in bundle["words"].items():
+            merged["words"].setdefault(word, []).extend(pages)
+        for name, values in bundle["filters"].items():
+            for value, urls in values.items():
+                merged["filters"].setdefault(name, {}).setdefault(value, []).extend(urls)
+    for pages in merged["words"].values():
+        pages.sort()
+    for values in merged["filters"].values():
+        for urls in values.values():
+            urls.sort()
+    return merged
+
+
+def test_a_big_index_is_made_in_parts_that_hold_what_one_index_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With at most 2 pages a part, 5 pages make 3 parts of each index; merged, they hold the
+    same pages, words and filter values as the index in one part. A build after in one part
+    (a preview's next one) leaves no part behind."""
+    bodies = [
+        BODY.replace("The story.", f"The story of {word}.").replace(
+            "</h1>", f'</h1><span data-pagefind-filter="nation">{nation}</span>'
+        )
+        for word, nation in [
+            ("apples", "wales"),
+            ("pears", "england"),
+            ("apples and plums", "wales"),
+            ("figs", "scotland"),
+            ("plums", "england"),
+        ]
+    ]
+    one, parted = tmp_path / "one", tmp_path / "parted"
+    with SearchSource() as source:
+        for number, body in enumerate(bodies):
+            source.add(f"case-studies/{number}/index.html", page(body=body))
+        whole = index(source, one)
+        monkeypatch.setenv(PAGES_PER_PART_VARIABLE, "2")
+        stats = index(source, parted)
+        assert (whole.parts, stats.parts) == (2, 6)
+        for chosen in SEARCH_INDEXES.values():
+            assert json.loads((one / chosen.folder / PARTS_FILE).read_text("utf-8")) == []
+            expected, merged = _merged(one, chosen.folder), _merged(parted, chosen.folder)
+            assert merged["parts"] == 3 and expected["parts"] == 1
+            for key in ("pages", "words", "filters"):
+                assert merged[key] == expected[key], (chosen.folder, key)
+        plums = _merged(parted, "pagefind")["words"]["plums"]
+        assert [url for url, _ in plums] == ["/case-studies/2/", "/case-studies/4/"]
+        assert stats.peak_mb is None or stats.at_once_mb >= stats.peak_mb  # type: ignore[operator]
+        monkeypatch.delenv(PAGES_PER_PART_VARIABLE)
+        index(source, parted)
+    for chosen in SEARCH_INDEXES.values():
+        assert _merged(parted, chosen.folder)["parts"] == 1
+        assert not list((parted / chosen.folder).glob("part-*"))

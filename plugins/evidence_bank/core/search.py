@@ -47,6 +47,7 @@ whole instead.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -66,21 +67,51 @@ from .problems import Refusal
 
 @dataclass(frozen=True)
 class SearchIndex:
-    """One Pagefind index of the case studies: where it is written in the site and what it reads."""
+    """One Pagefind index of the case studies: where it is written in the site, what it reads,
+    and how many pages one Pagefind process indexes for it at most (see `parts`)."""
 
     folder: str
     root_selector: str | None
     """The element Pagefind reads instead of the page's `data-pagefind-body`, if any."""
+    pages_per_part: int
+    """The most pages one part of the index holds; a bank with more is indexed in parts."""
 
 
 SEARCH_INDEXES = {
     # Titles, summaries and key facts only (the `.eb-card` at the top of each case study): small,
-    # so the first results of any search cost little even in a bank of thousands.
-    "summary": SearchIndex("pagefind-summary", ".eb-card"),
-    # Every word of every case study: loaded after the first results are on the screen.
-    "full": SearchIndex("pagefind", None),
+    # so the first results of any search cost little even in a bank of thousands. One part up to
+    # 10,000 case studies (about 620 MB of Pagefind's memory there), so a first search loads one
+    # list of pages.
+    "summary": SearchIndex("pagefind-summary", ".eb-card", 10_000),
+    # Every word of every case study: loaded after the first results are on the screen. In parts
+    # of 1,000 case studies at most (about 400 MB of Pagefind's memory each).
+    "full": SearchIndex("pagefind", None, 1_000),
 }
 """The search indexes the build writes, and the search page reads."""
+
+PARTS_FILE = "parts.json"
+"""In each index's folder: the folders of its other parts, relative to it (`["part-2/", ...]`,
+`[]` for an index in one part), which the search page merges into the first part (Pagefind's
+`mergeIndex`)."""
+
+PAGES_PER_PART_VARIABLE = "EB_SEARCH_PART_PAGES"
+"""An environment variable that sets the most pages per part for every index (for tests and
+measuring: parts show in a bank of a few dozen case studies with a small number)."""
+
+
+def parts(pages: Sequence[str], most: int) -> list[list[str]]:
+    """`pages` (paths below the site root) split in order into the fewest parts of at most
+    `most` pages, as even as can be (1,001 pages in parts of 1,000 are parts of 501 and 500)."""
+    ordered = sorted(pages)
+    count = max(1, -(-len(ordered) // max(1, most)))
+    size, extra = divmod(len(ordered), count)
+    split, start = [], 0
+    for number in range(count):
+        end = start + size + (1 if number < extra else 0)
+        split.append(ordered[start:end])
+        start = end
+    return split
+
 
 PAGEFIND = (sys.executable, "-m", "pagefind")
 """The command that runs Pagefind (the `pagefind` package's own binary)."""
@@ -154,6 +185,7 @@ class SearchSource:
         self._writer: ThreadPoolExecutor | None = None
         self._room = threading.BoundedSemaphore(self.IN_FLIGHT)
         self._failure: BaseException | None = None
+        self._pages: set[str] = set()
         self.seconds = 0.0
         """Time `add` took the build (not the writing thread) since the last index was built."""
 
@@ -161,6 +193,11 @@ class SearchSource:
     def folder(self) -> Path | None:
         """The scratch folder, once a page has been added."""
         return self._folder
+
+    @property
+    def pages(self) -> list[str]:
+        """The paths (below the folder) of the searchable pages kept, in order."""
+        return sorted(self._pages)
 
     def add(self, path: str, page: str) -> bool:
         """Keep what Pagefind needs of `page` (HTML), built at `path` below the site root (as
@@ -172,6 +209,10 @@ class SearchSource:
         if relative.is_absolute() or ".." in relative.parts:
             raise ValueError(f"{path}: a page's path must be below the site root")
         lean = lean_page(page)
+        if lean is None:
+            self._pages.discard(relative.as_posix())
+        else:
+            self._pages.add(relative.as_posix())
         folder = self._folder
         if folder is None and lean is not None:
             folder = self._folder = Path(tempfile.mkdtemp(prefix="evidence-bank-search-"))
@@ -219,6 +260,7 @@ class SearchSource:
             self._cleanup()
         self._folder, self._cleanup, self._failure = None, None, None
         self._folders = set()
+        self._pages = set()
         self.seconds = 0.0
 
     def __enter__(self) -> SearchSource:
@@ -237,18 +279,46 @@ class SearchStats:
     """What building the search indexes took."""
 
     seconds: float
-    """Pagefind's time: from starting its processes to the last one ending."""
+    """Pagefind's time: from starting its first process to the last one ending."""
     peak_mb: float | None
-    """The highest peak memory of Pagefind's processes (None where Python cannot tell: Windows)."""
+    """The highest peak memory of one of Pagefind's processes (None where Python cannot tell:
+    Windows)."""
+    at_once_mb: float | None
+    """The most memory Pagefind's processes could have held at once: the largest sum of the peaks
+    of processes that ran at the same time."""
     writing_seconds: float
     """What making the lean pages Pagefind read took the build, as it made the pages."""
+    parts: int = 1
+    """Pagefind processes run: one for each part of each index."""
 
     def __str__(self) -> str:
-        memory = "not measured here" if self.peak_mb is None else f"{self.peak_mb:.0f} MB"
-        return (
-            f"built in {self.seconds:.2f} s (and {self.writing_seconds:.2f} s keeping the "
-            f"searchable text of the pages as they were made); Pagefind's peak memory {memory}"
+        memory = (
+            "not measured here"
+            if self.peak_mb is None or self.at_once_mb is None
+            else f"{self.peak_mb:.0f} MB, at most {self.at_once_mb:.0f} MB at once"
         )
+        return (
+            f"built in {self.seconds:.2f} s by {self.parts} Pagefind "
+            f"{'run' if self.parts == 1 else 'runs'} (and {self.writing_seconds:.2f} s keeping "
+            f"the searchable text of the pages as they were made); Pagefind's peak memory {memory}"
+        )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One Pagefind process, as it ended."""
+
+    command: list[str]
+    returncode: int
+    said: str
+    peak_kb: int | None
+    started: float
+    ended: float
+
+
+RUNNING_AT_ONCE = 2
+"""Pagefind processes run at the same time, at most (fewer on a machine with fewer cores): two
+use both cores of a small runner, and with parts of `pages_per_part` bound Pagefind's memory."""
 
 
 def index(
@@ -258,50 +328,116 @@ def index(
     pagefind: Sequence[str] = PAGEFIND,
 ) -> SearchStats:
     """Pagefind reads the lean pages of `source` and writes each of `indexes` into its folder in
-    `site`; the indexes are built side by side, one Pagefind process each. Raises PagefindError
-    with Pagefind's messages if one fails, or if there is no searchable page."""
+    `site`. An index of more pages than its `pages_per_part` is made in parts, one Pagefind
+    process each, each part reading its own pages (linked, not copied, into a folder of their
+    own); the first part is written to the index's folder, the others below it, and
+    `PARTS_FILE` lists them. The processes run side by side, `RUNNING_AT_ONCE` at most. Raises
+    PagefindError with Pagefind's messages if one fails, or if there is no searchable page."""
     source.flush()
-    if source.folder is None:
+    if source.folder is None or not source.pages:
         raise PagefindError("No page of the site is searchable (none has data-pagefind-body).")
     started = time.perf_counter()
-    failures = []
-    peak = 0
+    chosen_most = os.environ.get(PAGES_PER_PART_VARIABLE, "")
     with contextlib.ExitStack() as stack:
-        running = []
+        commands: list[list[str]] = []
+        listed: dict[Path, list[str]] = {}
         for chosen in indexes:
-            command = [*pagefind, "--site", str(source.folder), "--silent"]
-            command += ["--output-path", str(site / chosen.folder)]
-            if chosen.root_selector:
-                command += ["--root-selector", chosen.root_selector]
-            errors = stack.enter_context(tempfile.TemporaryFile())
-            process = stack.enter_context(
-                subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
-            )
-            stack.callback(_end, process)
-            running.append((process, errors, command))
-        for process, errors, command in running:
-            if hasattr(os, "wait4"):
-                # Its own peak (not that of every process this one has waited for).
-                _, status, usage = os.wait4(process.pid, 0)
-                process.returncode = os.waitstatus_to_exitcode(status)
-                peak = max(peak, usage.ru_maxrss)
-            else:  # Compat: no wait4 (Windows): no peak memory to report.
-                process.wait()
-            if process.returncode != 0:
-                errors.seek(0)
-                said = errors.read().decode("utf-8", "replace").strip()
-                failures.append(f"{' '.join(command[len(pagefind) :])}:\n{said}")
+            most = int(chosen_most) if chosen_most.isdigit() else chosen.pages_per_part
+            split = parts(source.pages, most)
+            output = site / chosen.folder
+            _forget_parts(output)
+            for number, pages in enumerate(split, 1):
+                if len(split) == 1:
+                    read = source.folder
+                else:
+                    read = Path(
+                        stack.enter_context(
+                            tempfile.TemporaryDirectory(prefix="evidence-bank-search-part-")
+                        )
+                    )
+                    _link(source.folder, read, pages)
+                command = [*pagefind, "--site", str(read), "--silent"]
+                command += ["--output-path", str(output if number == 1 else output / _part(number))]
+                if chosen.root_selector:
+                    command += ["--root-selector", chosen.root_selector]
+                commands.append(command)
+            listed[output] = [_part(number) + "/" for number in range(2, len(split) + 1)]
+        at_once = max(1, min(RUNNING_AT_ONCE, os.cpu_count() or 1))
+        with ThreadPoolExecutor(at_once, thread_name_prefix="evidence-bank-pagefind") as runner:
+            runs = list(runner.map(_run, commands))
+    failures = [
+        f"{' '.join(run.command[len(pagefind) :])}:\n{run.said}" for run in runs if run.returncode
+    ]
     if failures:
         raise PagefindError("Pagefind could not index the site:\n" + "\n".join(failures))
+    for output, others in listed.items():
+        (output / PARTS_FILE).write_text(json.dumps(others), encoding="utf-8")
     writing, source.seconds = source.seconds, 0.0
+    measured = all(run.peak_kb is not None for run in runs)
     return SearchStats(
         seconds=time.perf_counter() - started,
-        peak_mb=peak / 1024 if hasattr(os, "wait4") else None,
+        peak_mb=max(run.peak_kb or 0 for run in runs) / 1024 if measured else None,
+        at_once_mb=_at_once(runs) / 1024 if measured else None,
         writing_seconds=writing,
+        parts=len(runs),
+    )
+
+
+def _part(number: int) -> str:
+    return f"part-{number}"
+
+
+def _forget_parts(output: Path) -> None:
+    """Removes the parts an earlier build (a preview's) wrote below an index's folder."""
+    (output / PARTS_FILE).unlink(missing_ok=True)
+    if output.is_dir():
+        for old in output.glob("part-*"):
+            if old.is_dir() and old.name[len("part-") :].isdigit():
+                shutil.rmtree(old)
+
+
+def _link(source: Path, target: Path, pages: Sequence[str]) -> None:
+    """The lean pages `pages` of `source`, at the same paths in `target` (hard links; copies
+    where the file system has none)."""
+    for page in pages:
+        to = target / page
+        to.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source / page, to)
+        except OSError:  # Compat: a file system without hard links.
+            shutil.copyfile(source / page, to)
+
+
+def _run(command: list[str]) -> _Run:
+    """Runs one Pagefind process to its end (in a thread of `index`'s)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as errors:
+        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors) as process:
+            try:
+                peak = None
+                if hasattr(os, "wait4"):
+                    # Its own peak (not that of every process this one has waited for).
+                    _, status, usage = os.wait4(process.pid, 0)
+                    process.returncode = os.waitstatus_to_exitcode(status)
+                    peak = usage.ru_maxrss
+                else:  # Compat: no wait4 (Windows): no peak memory to report.
+                    process.wait()
+            finally:
+                _end(process)
+        errors.seek(0)
+        said = errors.read().decode("utf-8", "replace").strip()
+    return _Run(command, process.returncode, said, peak, started, time.perf_counter())
+
+
+def _at_once(runs: Sequence[_Run]) -> int:
+    """The largest sum of the peaks of runs that overlapped in time."""
+    return max(
+        sum(other.peak_kb or 0 for other in runs if other.started <= run.started < other.ended)
+        for run in runs
     )
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
-    """Stop a Pagefind process not waited for (when waiting for another failed)."""
+    """Stop a Pagefind process not waited for (when waiting was interrupted)."""
     if process.returncode is None:
         process.kill()

@@ -41,8 +41,8 @@ function searchTerms(words) {
 }
 
 // Pagefind answers a word it does not hold with the pages that hold the longest start of it that
-// it does hold ("orchid" finds "or"; upstream Pagefind/pagefind#599). Then every result lacks the
-// word, so the first result tells: unless it holds each word (or a word starting like it, as
+// it does hold ("orchid" finds "or"; upstream Pagefind/pagefind#599). Then every result (of that
+// index, or of that part of it) lacks the word, so the first result tells: unless it holds each word (or a word starting like it, as
 // Pagefind's stemming allows), there are no results, and null says so.
 async function genuine(results, terms) {
   if (!terms || !results.length) return results;
@@ -57,18 +57,67 @@ async function genuine(results, terms) {
 }
 
 // One Pagefind instance per index, loaded when first needed (each bundle has its own module).
+// A big bank's index is built in parts (at most so many case studies each, so the build's memory
+// stays bounded): parts.json in the index's folder lists the other parts, and Pagefind merges
+// them into the first, so one search runs over them all and ranks their results together. Each
+// part carries a filter of its own (PART, Pagefind's mergeFilter), for `find`.
+const PART = "eb-part";
+
 function load(name) {
   if (!indexes[name]) {
     indexes[name] = (async () => {
       const folder = new URL(root.dataset[`${name}Index`], location.href);
+      const baseUrl = new URL(root.dataset.base, location.href).pathname;
+      const others = fetch(new URL("parts.json", folder), { cache: "no-cache" }).then((answer) =>
+        answer.ok ? answer.json() : [],
+      );
       // Resolve against the page: a bare import() would resolve against this script.
       const pagefind = await import(new URL("pagefind.js", folder).href);
-      await pagefind.options({ baseUrl: new URL(root.dataset.base, location.href).pathname });
+      await pagefind.options({ baseUrl });
       await pagefind.init();
-      return pagefind;
+      const paths = await others;
+      if (paths.length) {
+        await pagefind.options({ mergeFilter: { [PART]: "1" } });
+        await Promise.all(
+          paths.map((path, number) =>
+            pagefind.mergeIndex(new URL(path, folder).pathname, {
+              baseUrl,
+              mergeFilter: { [PART]: String(number + 2) },
+            }),
+          ),
+        );
+      }
+      const parts = ["1", ...paths.map((_, number) => String(number + 2))];
+      return { pagefind, parts, holding: new Map() };
     })();
   }
   return indexes[name];
+}
+
+// Pagefind's answer to a search of `index`, or null when no case study holds the words. Pagefind
+// answers from each part on its own, so a part without the words answers with the pages holding
+// a start of them (see `genuine`): only the parts whose first result holds the words are asked.
+async function find(index, terms, options) {
+  if (!terms) return index.pagefind.search(terms, options);
+  if (index.parts.length === 1) {
+    const found = await index.pagefind.search(terms, options);
+    return (await genuine(found.results, terms)) ? found : null;
+  }
+  if (!index.holding.has(terms)) {
+    index.holding.set(
+      terms,
+      Promise.all(
+        index.parts.map(async (part) => {
+          const found = await index.pagefind.search(terms, { filters: { [PART]: part } });
+          return found.results.length && (await genuine(found.results, terms)) ? part : null;
+        }),
+      ).then((parts) => parts.filter(Boolean)),
+    );
+  }
+  const holding = await index.holding.get(terms);
+  if (!holding.length) return null;
+  const filters = { ...options.filters, [PART]: { any: holding } };
+  return index.pagefind.search(terms, { ...options, filters });
 }
 
 function readState() {
@@ -156,7 +205,7 @@ async function search() {
   if (mine !== run) return;
   const options = { filters };
   if (!terms) options.sort = { published: "desc" };
-  listing.first = (await genuine((await summary.search(terms, options)).results, terms)) || [];
+  listing.first = (await find(summary, terms, options))?.results || [];
   if (mine !== run) return;
   await add(PAGE);
   if (mine !== run) return;
@@ -173,7 +222,7 @@ async function search() {
     if (mine !== run) return;
     index = await load("full");
     if (mine !== run) return;
-    listing.full = await genuine((await index.search(terms, { filters })).results, terms);
+    listing.full = (await find(index, terms, { filters }))?.results || null;
     if (mine !== run) return;
     if (!listing.full) {
       // No case study holds the words: nothing to count either.
@@ -196,20 +245,20 @@ async function search() {
   //    that the results are on the screen (a search only counts filters whose index is loaded).
   const name = terms ? "full" : "summary";
   if (!filtersLoaded.has(name)) {
-    await index.filters();
+    await index.pagefind.filters();
     filtersLoaded.add(name);
     if (mine !== run) return;
   }
-  const all = await index.search(terms, options);
+  const all = await find(index, terms, options);
   if (mine !== run) return;
   // Counts for a filter with ticks of its own ignore those ticks (OR within a filter).
   for (const facet of FACETS) {
     if (state.filters[facet].length) {
-      const others = await index.search(terms, { filters: pagefindFilters(state, facet) });
+      const others = await find(index, terms, { filters: pagefindFilters(state, facet) });
       if (mine !== run) return;
-      setCounts(facet, others.filters[facet]);
+      setCounts(facet, others?.filters[facet]);
     } else {
-      setCounts(facet, all.filters[facet]);
+      setCounts(facet, all?.filters[facet]);
     }
   }
   root.dataset.counts = "ready";
