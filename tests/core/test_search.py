@@ -194,7 +194,8 @@ def test_pages_are_split_in_order_into_the_fewest_even_parts(
 def _merged(site: Path, folder: str) -> dict[str, Any]:
     """What the search page holds of an index: its parts' bundles, merged as Pagefind merges
     them (each page in one part; a word's or filter value's pages from every part)."""
-    listed = json.loads((site / folder / PARTS_FILE).read_text("utf-8"))
+    listed_at = site / folder / PARTS_FILE
+    listed = json.loads(listed_at.read_text("utf-8")) if listed_at.exists() else []
     merged: dict[str, Any] = {"pages": {}, "words": {}, "filters": {}, "parts": 1 + len(listed)}
     for part in ["", *listed]:
         bundle = read_pagefind(lambda path, f=site / folder / part: (f / path).read_bytes())
@@ -213,12 +214,13 @@ def _merged(site: Path, folder: str) -> dict[str, Any]:
     return merged
 
 
-def test_a_big_index_is_made_in_parts_that_hold_what_one_index_would(
+def test_a_big_full_text_index_is_made_in_parts_that_hold_what_one_index_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With at most 2 pages a part, 5 pages make 3 parts of each index; merged, they hold the
-    same pages, words and filter values as the index in one part. A build after in one part
-    (a preview's next one) leaves no part behind."""
+    """With at most 2 pages a part, 5 pages make 3 parts of the full-text index; merged, they
+    hold the same pages, words and filter values as the index in one part. The summary index
+    stays in one part (a first search loads one). A build after in one part (a preview's next
+    one) leaves no part behind."""
     bodies = [
         BODY.replace("The story.", f"The story of {word}.").replace(
             "</h1>", f'</h1><span data-pagefind-filter="nation">{nation}</span>'
@@ -232,24 +234,29 @@ def test_a_big_index_is_made_in_parts_that_hold_what_one_index_would(
         ]
     ]
     one, parted = tmp_path / "one", tmp_path / "parted"
+    full, summary = SEARCH_INDEXES["full"].folder, SEARCH_INDEXES["summary"].folder
     with SearchSource() as source:
         for number, body in enumerate(bodies):
             source.add(f"case-studies/{number}/index.html", page(body=body))
         whole = index(source, one)
         monkeypatch.setenv(PAGES_PER_PART_VARIABLE, "2")
         stats = index(source, parted)
-        assert (whole.parts, stats.parts) == (2, 6)
-        for chosen in SEARCH_INDEXES.values():
-            assert json.loads((one / chosen.folder / PARTS_FILE).read_text("utf-8")) == []
-            expected, merged = _merged(one, chosen.folder), _merged(parted, chosen.folder)
-            assert merged["parts"] == 3 and expected["parts"] == 1
+        assert (whole.parts, stats.parts) == (2, 4)
+        assert json.loads((one / full / PARTS_FILE).read_text("utf-8")) == []
+        assert json.loads((parted / full / PARTS_FILE).read_text("utf-8")) == [
+            "part-2/",
+            "part-3/",
+        ]
+        assert not (parted / summary / PARTS_FILE).exists()
+        for folder, count in [(full, 3), (summary, 1)]:
+            expected, merged = _merged(one, folder), _merged(parted, folder)
+            assert (merged["parts"], expected["parts"]) == (count, 1)
             for key in ("pages", "words", "filters"):
-                assert merged[key] == expected[key], (chosen.folder, key)
-        plums = _merged(parted, "pagefind")["words"]["plums"]
+                assert merged[key] == expected[key], (folder, key)
+        plums = _merged(parted, full)["words"]["plums"]
         assert [url for url, _ in plums] == ["/case-studies/2/", "/case-studies/4/"]
         assert stats.peak_mb is None or stats.at_once_mb >= stats.peak_mb  # type: ignore[operator]
         monkeypatch.delenv(PAGES_PER_PART_VARIABLE)
         index(source, parted)
-    for chosen in SEARCH_INDEXES.values():
-        assert _merged(parted, chosen.folder)["parts"] == 1
-        assert not list((parted / chosen.folder).glob("part-*"))
+    assert _merged(parted, full)["parts"] == 1
+    assert not list((parted / full).glob("part-*"))

@@ -27,7 +27,7 @@ from . import export, fields, sanitise
 from .catalog import Catalog
 from .model import CaseStudy
 from .schema import SCHEMA_PATH, json_schema_text
-from .search import SEARCH_INDEXES
+from .search import PARTS_FILE, SEARCH_INDEXES
 from .site import DEFAULT_NAME, Site, page_url
 from .vocabulary import Vocabulary
 
@@ -331,7 +331,8 @@ class Renderer:
             description="Search the case studies, and filter them by principle, rung, service "
             "area, nation, status and year.",
             facets=facets,
-            indexes={name: index.folder for name, index in SEARCH_INDEXES.items()},
+            indexes=SEARCH_INDEXES,
+            parts_file=PARTS_FILE,
             labels_json=Markup(
                 export.script_json(
                     {f["name"]: {o["value"]: o["label"] for o in f["options"]} for f in facets}

@@ -73,30 +73,31 @@ class SearchIndex:
     folder: str
     root_selector: str | None
     """The element Pagefind reads instead of the page's `data-pagefind-body`, if any."""
-    pages_per_part: int
-    """The most pages one part of the index holds; a bank with more is indexed in parts."""
+    pages_per_part: int | None
+    """The most pages one part of the index holds (a bank with more is indexed in parts, and
+    `PARTS_FILE` lists them), or None for an index always in one part."""
 
 
 SEARCH_INDEXES = {
     # Titles, summaries and key facts only (the `.eb-card` at the top of each case study): small,
-    # so the first results of any search cost little even in a bank of thousands. One part up to
-    # 10,000 case studies (about 620 MB of Pagefind's memory there), so a first search loads one
-    # list of pages.
-    "summary": SearchIndex("pagefind-summary", ".eb-card", 10_000),
+    # so the first results of any search cost little even in a bank of thousands. Always in one
+    # part, so a first search loads one list of pages and nothing else. Pagefind's memory for it
+    # grows by about 60 KB a case study (610 MB at 10,000).
+    "summary": SearchIndex("pagefind-summary", ".eb-card", None),
     # Every word of every case study: loaded after the first results are on the screen. In parts
-    # of 1,000 case studies at most (about 400 MB of Pagefind's memory each).
+    # of 1,000 case studies at most, about 400 MB of Pagefind's memory each.
     "full": SearchIndex("pagefind", None, 1_000),
 }
 """The search indexes the build writes, and the search page reads."""
 
 PARTS_FILE = "parts.json"
-"""In each index's folder: the folders of its other parts, relative to it (`["part-2/", ...]`,
-`[]` for an index in one part), which the search page merges into the first part (Pagefind's
-`mergeIndex`)."""
+"""In the folder of an index that may have parts: the folders of its other parts, relative to it
+(`["part-2/", ...]`, `[]` for an index in one part), which the search page merges into the first
+part (Pagefind's `mergeIndex`)."""
 
 PAGES_PER_PART_VARIABLE = "EB_SEARCH_PART_PAGES"
-"""An environment variable that sets the most pages per part for every index (for tests and
-measuring: parts show in a bank of a few dozen case studies with a small number)."""
+"""An environment variable that sets the most pages per part of every index that may have parts
+(for tests and measuring: parts show in a bank of a few case studies with a small number)."""
 
 
 def parts(pages: Sequence[str], most: int) -> list[list[str]]:
@@ -342,8 +343,11 @@ def index(
         commands: list[list[str]] = []
         listed: dict[Path, list[str]] = {}
         for chosen in indexes:
-            most = int(chosen_most) if chosen_most.isdigit() else chosen.pages_per_part
-            split = parts(source.pages, most)
+            if chosen.pages_per_part is None:
+                split = [source.pages]
+            else:
+                most = int(chosen_most) if chosen_most.isdigit() else chosen.pages_per_part
+                split = parts(source.pages, most)
             output = site / chosen.folder
             _forget_parts(output)
             for number, pages in enumerate(split, 1):
@@ -361,7 +365,8 @@ def index(
                 if chosen.root_selector:
                     command += ["--root-selector", chosen.root_selector]
                 commands.append(command)
-            listed[output] = [_part(number) + "/" for number in range(2, len(split) + 1)]
+            if chosen.pages_per_part is not None:
+                listed[output] = [_part(number) + "/" for number in range(2, len(split) + 1)]
         at_once = max(1, min(RUNNING_AT_ONCE, os.cpu_count() or 1))
         with ThreadPoolExecutor(at_once, thread_name_prefix="evidence-bank-pagefind") as runner:
             runs = list(runner.map(_run, commands))

@@ -57,10 +57,11 @@ async function genuine(results, terms) {
 }
 
 // One Pagefind instance per index, loaded when first needed (each bundle has its own module).
-// A big bank's index is built in parts (at most so many case studies each, so the build's memory
-// stays bounded): parts.json in the index's folder lists the other parts, and Pagefind merges
-// them into the first, so one search runs over them all and ranks their results together. Each
-// part carries a filter of its own (PART, Pagefind's mergeFilter), for `find`.
+// A big bank's full-text index is built in parts (at most so many case studies each, so the
+// build's memory stays bounded): a file in its folder (data-full-parts) lists the other parts,
+// and Pagefind merges them into the first, so one search runs over them all and ranks their
+// results together. Each part carries a filter of its own (PART, Pagefind's mergeFilter), for
+// `find`.
 const PART = "eb-part";
 
 function load(name) {
@@ -68,9 +69,10 @@ function load(name) {
     indexes[name] = (async () => {
       const folder = new URL(root.dataset[`${name}Index`], location.href);
       const baseUrl = new URL(root.dataset.base, location.href).pathname;
-      const others = fetch(new URL("parts.json", folder), { cache: "no-cache" }).then((answer) =>
-        answer.ok ? answer.json() : [],
-      );
+      const listed = root.dataset[`${name}Parts`];
+      const others = listed
+        ? fetch(new URL(listed, folder), { cache: "no-cache" }).then((answer) => answer.json())
+        : [];
       // Resolve against the page: a bare import() would resolve against this script.
       const pagefind = await import(new URL("pagefind.js", folder).href);
       await pagefind.options({ baseUrl });
