@@ -4,7 +4,9 @@ at the page's own path, and the indexes `index` builds from them."""
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -260,3 +262,85 @@ def test_a_big_full_text_index_is_made_in_parts_that_hold_what_one_index_would(
         index(source, parted)
     assert _merged(parted, full)["parts"] == 1
     assert not list((parted / full).glob("part-*"))
+
+
+def _fruit_pages() -> list[str]:
+    return [
+        page(body=BODY.replace("The story.", f"The story of {word}."))
+        for word in ["apples", "pears", "apples and plums", "figs", "plums"]
+    ]
+
+
+def test_parts_made_ahead_while_the_site_is_built_hold_what_one_index_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a build, each part of the full text is made as soon as its pages are written; the
+    build then waits only for what is left. Merged, the parts hold what one index holds."""
+    one, parted = tmp_path / "one", tmp_path / "parted"
+    full = SEARCH_INDEXES["full"].folder
+    with SearchSource() as source:
+        for number, html in enumerate(_fruit_pages()):
+            source.add(f"case-studies/{number}/index.html", html)
+        index(source, one)
+    monkeypatch.setenv(PAGES_PER_PART_VARIABLE, "2")
+    with SearchSource() as source:
+        source.index_ahead(parted)
+        for number, html in enumerate(_fruit_pages()):
+            source.add(f"case-studies/{number}/index.html", html)
+            source.add(f"other/{number}/index.html", page(body="<p>Not searchable.</p>"))
+        stats = index(source, parted)
+    # Two full parts formed ahead, the first begun at once; the fifth page's part, and the
+    # summary, after.
+    assert stats.parts == 4 and 1 <= stats.ahead <= 2
+    assert json.loads((parted / full / PARTS_FILE).read_text("utf-8")) == ["part-2/", "part-3/"]
+    for folder in (full, SEARCH_INDEXES["summary"].folder):
+        expected, merged = _merged(one, folder), _merged(parted, folder)
+        for key in ("pages", "words", "filters"):
+            assert merged[key] == expected[key], (folder, key)
+    assert [url for url, _ in _merged(parted, full)["words"]["plums"]] == [
+        "/case-studies/2/",
+        "/case-studies/4/",
+    ]
+
+
+def test_a_page_made_again_after_its_part_began_is_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not in a build; if it happens, what was made ahead is thrown away and made again."""
+    monkeypatch.setenv(PAGES_PER_PART_VARIABLE, "2")
+    site = tmp_path / "site"
+    with SearchSource() as source:
+        source.index_ahead(site)
+        for number, html in enumerate(_fruit_pages()):
+            source.add(f"case-studies/{number}/index.html", html)
+        source.add("case-studies/0/index.html", page(body=BODY.replace("story", "quince")))
+        source.add("case-studies/3/index.html", page(body="<p>Withdrawn.</p>"))
+        stats = index(source, site)
+    assert stats.ahead == 0
+    merged = _merged(site, SEARCH_INDEXES["full"].folder)
+    assert sorted(merged["pages"]) == [f"/case-studies/{n}/" for n in (0, 1, 2, 4)]
+    assert [url for url, _ in merged["words"]["quince"]] == ["/case-studies/0/"]
+
+
+def test_closing_a_source_stops_a_part_being_made_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that fails (or is stopped) leaves no Pagefind process running."""
+    monkeypatch.setenv(PAGES_PER_PART_VARIABLE, "1")
+    pid_file = tmp_path / "pid"
+    slow = (
+        sys.executable,
+        "-c",
+        f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)",
+    )
+    source = SearchSource()
+    source.index_ahead(tmp_path / "site", pagefind=slow)
+    source.add("case-studies/0/index.html", page())
+    for _ in range(600):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    source.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

@@ -44,6 +44,7 @@ from .render import (
     StudyShell,
     restore_html,
 )
+from .search import SearchStats
 from .site import Site
 
 SERVE_INDEX_LIMIT = 300
@@ -83,6 +84,12 @@ class Mode(enum.Enum):
     def checks_url_lock(self) -> bool:
         return self is Mode.BUILD
 
+    @property
+    def indexes_ahead(self) -> bool:
+        """Whether parts of the search index are made while the site is built: in a build,
+        which makes each page once (`search.SearchSource.index_ahead`)."""
+        return self is Mode.BUILD
+
     def indexes_search(self, case_studies: int, chosen: bool | None) -> bool:
         """Whether the build makes the search index: always for a build; while serving, as
         `chosen`, or else while the bank is small (`SERVE_INDEX_LIMIT`)."""
@@ -110,7 +117,15 @@ class Stats:
     background: Report | None = None
     """The second process's figures, when there was one."""
     search_seconds: float = 0.0
+    """What the build waited for Pagefind, once the site was made."""
     search_peak_mb: float | None = None
+    """The largest Pagefind process's peak memory."""
+    search_at_once_mb: float | None = None
+    """The most Pagefind's processes held at once (the sum of the peaks of those that ran
+    together)."""
+    search_parts: int = 0
+    """Pagefind processes run (one per part of each index), and how many began ahead."""
+    search_ahead: int = 0
     peak_mb: float | None = None
     """The build process's peak memory, where the platform says."""
 
@@ -122,6 +137,12 @@ class Stats:
             yield
         finally:
             setattr(self, figure, getattr(self, figure) + time.perf_counter() - started)
+
+    def searched(self, stats: SearchStats) -> None:
+        """Keeps the search index's figures."""
+        self.search_seconds, self.search_peak_mb = stats.seconds, stats.peak_mb
+        self.search_at_once_mb, self.search_parts = stats.at_once_mb, stats.parts
+        self.search_ahead = stats.ahead
 
     def summary(self) -> str:
         """The figures in a line, for the build's log."""

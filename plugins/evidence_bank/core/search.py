@@ -5,7 +5,8 @@ redirects and all), 827 MB at 10,000 case studies, to keep only the case-study p
 the site is built, each page that has a `data-pagefind-body` is handed to a `SearchSource`,
 which writes its searchable part (a "lean page": about half of it) into a scratch folder, at the
 same path as the page in the site, so that Pagefind gives it the same address. Both indexes then
-read that folder (`index`).
+read that folder (`index`); each part of an index in parts reads a folder of its own pages, linked
+to the same files.
 
 Measured on synthetic banks (Pagefind 1.5.2, 2 cores shared with other work, so wall times
 vary by half; CPU time varies less), both indexes side by side, the old way and the new
@@ -21,14 +22,23 @@ build's own thread 0.3 s at 2,000 case studies and 2 to 5 s at 10,000 (cutting t
 when the thread that writes them falls behind a busy disk). The first search downloads the same
 files as before (the indexes are the same).
 
-Pagefind's memory is nearly all the full-text index's own data, not what it reads: while it
-reads the pages it keeps every word's positions (1.2 GB at 10,000 case studies), copies them
-all to group the pages by language (2.1 GB) and again to build the index (3.7 GB). Its time is
-mostly in that indexing (stemming every word, writing 10,000 compressed fragments per index):
-lean pages with their ignored parts (`data-pagefind-ignore`) cut out as well saved nothing more.
-So a leaner source saves a quarter of Pagefind's time and little memory; less would need a
-different index (fewer words in the full text, or one split across several bundles, which
-changes the ranking).
+Pagefind's memory is nearly all the index's own data, not what it reads: while it reads the
+pages it keeps every word's positions (1.2 GB at 10,000 case studies), copies them all to group
+the pages by language (2.1 GB) and again to build the index (3.7 GB). It grows with the pages
+indexed, about 390 KB a case study for the full text and 60 KB for the summary (`--force-language`
+and cards alone change neither), so 100,000 case studies in one index would need about 40 GB.
+Its time is mostly in that indexing (stemming every word, writing a compressed fragment per page
+per index): lean pages with their ignored parts (`data-pagefind-ignore`) cut out as well saved
+nothing more.
+
+So the full-text index is made in parts (`parts`): each part is a Pagefind index of its own, of
+at most 1,000 case studies (394 MB of memory), run two at a time, and the search page merges
+them (Pagefind's `mergeIndex`). A search then runs over every part and ranks the results of all
+of them together; each part weighs a word by how rare it is in that part, not in the whole bank,
+which shifts the order of results a little where parts differ (the parts are consecutive in the
+order of the pages' paths, so each is a broad mix). The summary index stays in one part, so a
+first search still loads one list of pages; it is the largest Pagefind process up to about
+15,000 case studies (608 MB at 10,000).
 
 One folder serves both indexes: the summary index reads only the card (`--root-selector`) of
 the same lean pages. A second folder of cards alone saved the summary index 1 s of its 6 s at
@@ -58,6 +68,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -187,8 +198,25 @@ class SearchSource:
         self._room = threading.BoundedSemaphore(self.IN_FLIGHT)
         self._failure: BaseException | None = None
         self._pages: set[str] = set()
+        self._ahead: _Ahead | None = None
         self.seconds = 0.0
         """Time `add` took the build (not the writing thread) since the last index was built."""
+
+    def index_ahead(
+        self,
+        site: Path,
+        chosen: SearchIndex = SEARCH_INDEXES["full"],
+        pagefind: Sequence[str] = PAGEFIND,
+    ) -> None:
+        """Make the parts of the index `chosen` (one with `pages_per_part`) while the site is
+        still being built: each part (the next `pages_per_part` searchable pages added) as soon
+        as its pages are written, one at a time and at a low priority, so Pagefind uses what the
+        build leaves of the machine. For a build, which adds each page once; `index` waits for
+        them, and makes the rest. Until `close()`."""
+        if chosen.pages_per_part is None:
+            raise ValueError(f"{chosen.folder}: an index in one part cannot be made ahead")
+        _forget_parts(site / chosen.folder)
+        self._ahead = _Ahead(site, chosen, list(pagefind), _pages_per_part(chosen))
 
     @property
     def folder(self) -> Path | None:
@@ -210,10 +238,11 @@ class SearchSource:
         if relative.is_absolute() or ".." in relative.parts:
             raise ValueError(f"{path}: a page's path must be below the site root")
         lean = lean_page(page)
+        key = relative.as_posix()
         if lean is None:
-            self._pages.discard(relative.as_posix())
+            self._pages.discard(key)
         else:
-            self._pages.add(relative.as_posix())
+            self._pages.add(key)
         folder = self._folder
         if folder is None and lean is not None:
             folder = self._folder = Path(tempfile.mkdtemp(prefix="evidence-bank-search-"))
@@ -222,9 +251,10 @@ class SearchSource:
             self._room.acquire()
             if self._writer is None:
                 self._writer = ThreadPoolExecutor(1, thread_name_prefix="evidence-bank-search")
-            self._writer.submit(self._write, folder / relative, lean).add_done_callback(
-                self._written
-            )
+            written = self._writer.submit(self._write, folder / relative, lean)
+            written.add_done_callback(self._written)
+            if self._ahead is not None:
+                self._ahead.added(key, lean is not None, folder, written)
         self.seconds += time.perf_counter() - started
         return lean is not None
 
@@ -253,7 +283,11 @@ class SearchSource:
             raise failure
 
     def close(self) -> None:
-        """Remove the scratch folder and everything in it."""
+        """Stop any Pagefind process still making a part ahead; remove the scratch folder and
+        everything in it."""
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
         if self._writer is not None:
             self._writer.shutdown(wait=True, cancel_futures=True)
             self._writer = None
@@ -271,6 +305,64 @@ class SearchSource:
         self.close()
 
 
+class _Ahead:
+    """The parts of one index made while the site is built (`SearchSource.index_ahead`)."""
+
+    def __init__(self, site: Path, chosen: SearchIndex, pagefind: list[str], most: int) -> None:
+        self.site, self.chosen, self.pagefind, self.most = site, chosen, pagefind, most
+        self.waiting: dict[str, None] = {}
+        """Searchable pages in no part yet, in the order they were added."""
+        self.parts: list[tuple[list[str], Future[_Run]]] = []
+        self.part_of: dict[str, int] = {}
+        self.changed: set[int] = set()
+        """Parts a page of which was added again, or withdrawn, after the part was begun."""
+        self.live: set[subprocess.Popen[bytes]] = set()
+        self.folders: list[tempfile.TemporaryDirectory[str]] = []
+        self.runner = ThreadPoolExecutor(1, thread_name_prefix="evidence-bank-pagefind-ahead")
+        self.slots = threading.BoundedSemaphore(max(1, min(RUNNING_AT_ONCE, os.cpu_count() or 1)))
+        """Shared with `index`'s runs, so that no more Pagefind processes run at once."""
+
+    def added(self, page: str, searchable: bool, source: Path, written: Future[None]) -> None:
+        """In the build's thread: `page` was added (its lean page is written by `written`)."""
+        if page in self.part_of:
+            self.changed.add(self.part_of[page])
+        elif not searchable:
+            self.waiting.pop(page, None)
+        else:
+            self.waiting[page] = None
+            if len(self.waiting) >= self.most:
+                pages, self.waiting = list(self.waiting), {}
+                for each in pages:
+                    self.part_of[each] = len(self.parts)
+                number = len(self.parts) + 1
+                run = self.runner.submit(self._make, number, pages, source, written)
+                self.parts.append((pages, run))
+
+    def _make(self, number: int, pages: list[str], source: Path, written: Future[None]) -> _Run:
+        """In the runner's thread: once the part's last page is written (the writing thread
+        writes in order), its pages linked into a folder of their own, indexed."""
+        written.result()
+        read = self.folder(source, pages)
+        return _run(self.command(number, read), nice=True, live=self.live, slots=self.slots)
+
+    def folder(self, source: Path, pages: Sequence[str]) -> Path:
+        folder = tempfile.TemporaryDirectory(prefix="evidence-bank-search-part-")
+        self.folders.append(folder)
+        _link(source, Path(folder.name), pages)
+        return Path(folder.name)
+
+    def command(self, number: int, read: Path) -> list[str]:
+        return _command(self.pagefind, self.chosen, read, self.site, number)
+
+    def close(self) -> None:
+        self.runner.shutdown(wait=False, cancel_futures=True)
+        for process in list(self.live):
+            _end(process)
+        self.runner.shutdown(wait=True)
+        for folder in self.folders:
+            folder.cleanup()
+
+
 class PagefindError(Refusal):
     """Pagefind could not build an index; the message holds what it said."""
 
@@ -280,7 +372,8 @@ class SearchStats:
     """What building the search indexes took."""
 
     seconds: float
-    """Pagefind's time: from starting its first process to the last one ending."""
+    """The time the build waited for Pagefind, once the site was made: from `index` starting
+    its processes (or waiting for those making parts ahead) to the last one ending."""
     peak_mb: float | None
     """The highest peak memory of one of Pagefind's processes (None where Python cannot tell:
     Windows)."""
@@ -291,6 +384,8 @@ class SearchStats:
     """What making the lean pages Pagefind read took the build, as it made the pages."""
     parts: int = 1
     """Pagefind processes run: one for each part of each index."""
+    ahead: int = 0
+    """Of those, the parts begun ahead, while the site was built (`SearchSource.index_ahead`)."""
 
     def __str__(self) -> str:
         memory = (
@@ -332,44 +427,52 @@ def index(
     `site`. An index of more pages than its `pages_per_part` is made in parts, one Pagefind
     process each, each part reading its own pages (linked, not copied, into a folder of their
     own); the first part is written to the index's folder, the others below it, and
-    `PARTS_FILE` lists them. The processes run side by side, `RUNNING_AT_ONCE` at most. Raises
-    PagefindError with Pagefind's messages if one fails, or if there is no searchable page."""
+    `PARTS_FILE` lists them. Parts made ahead (`SearchSource.index_ahead`) are waited for; the
+    rest run side by side, `RUNNING_AT_ONCE` at most. Raises PagefindError with Pagefind's
+    messages if one fails, or if there is no searchable page."""
     source.flush()
     if source.folder is None or not source.pages:
         raise PagefindError("No page of the site is searchable (none has data-pagefind-body).")
     started = time.perf_counter()
-    chosen_most = os.environ.get(PAGES_PER_PART_VARIABLE, "")
+    ahead, source._ahead = source._ahead, None
+    runs: list[_Run] = []
+    begun: list[Future[_Run]] = []
+    at_once = max(1, min(RUNNING_AT_ONCE, os.cpu_count() or 1))
+    slots = ahead.slots if ahead is not None else threading.BoundedSemaphore(at_once)
     with contextlib.ExitStack() as stack:
+        if ahead is not None:
+            stack.callback(ahead.close)
         commands: list[list[str]] = []
         listed: dict[Path, list[str]] = {}
         for chosen in indexes:
-            if chosen.pages_per_part is None:
-                split = [source.pages]
-            else:
-                most = int(chosen_most) if chosen_most.isdigit() else chosen.pages_per_part
-                split = parts(source.pages, most)
             output = site / chosen.folder
-            _forget_parts(output)
-            for number, pages in enumerate(split, 1):
-                if len(split) == 1:
+            made = None
+            if ahead is not None and (chosen, output) == (ahead.chosen, ahead.site / chosen.folder):
+                made = _made_ahead(ahead, source.pages)
+            if made is not None:
+                begun, numbered = made
+                count = max([len(begun), *(number for number, _ in numbered)])
+            else:
+                _forget_parts(output)
+                split = (
+                    [source.pages]
+                    if chosen.pages_per_part is None
+                    else parts(source.pages, _pages_per_part(chosen))
+                )
+                numbered, count = list(enumerate(split, 1)), len(split)
+            for number, pages in numbered:
+                if number == 1 == count:
                     read = source.folder
                 else:
-                    read = Path(
-                        stack.enter_context(
-                            tempfile.TemporaryDirectory(prefix="evidence-bank-search-part-")
-                        )
-                    )
+                    folder = tempfile.TemporaryDirectory(prefix="evidence-bank-search-part-")
+                    read = Path(stack.enter_context(folder))
                     _link(source.folder, read, pages)
-                command = [*pagefind, "--site", str(read), "--silent"]
-                command += ["--output-path", str(output if number == 1 else output / _part(number))]
-                if chosen.root_selector:
-                    command += ["--root-selector", chosen.root_selector]
-                commands.append(command)
+                commands.append(_command(pagefind, chosen, read, site, number))
             if chosen.pages_per_part is not None:
-                listed[output] = [_part(number) + "/" for number in range(2, len(split) + 1)]
-        at_once = max(1, min(RUNNING_AT_ONCE, os.cpu_count() or 1))
+                listed[output] = [_part(number) + "/" for number in range(2, count + 1)]
         with ThreadPoolExecutor(at_once, thread_name_prefix="evidence-bank-pagefind") as runner:
-            runs = list(runner.map(_run, commands))
+            ended = list(runner.map(lambda command: _run(command, slots=slots), commands))
+        runs = [run.result() for run in begun] + ended
     failures = [
         f"{' '.join(run.command[len(pagefind) :])}:\n{run.said}" for run in runs if run.returncode
     ]
@@ -385,7 +488,48 @@ def index(
         at_once_mb=_at_once(runs) / 1024 if measured else None,
         writing_seconds=writing,
         parts=len(runs),
+        ahead=len(begun),
     )
+
+
+def _made_ahead(
+    ahead: _Ahead, pages: list[str]
+) -> tuple[list[Future[_Run]], list[tuple[int, list[str]]]] | None:
+    """The parts made ahead that have begun (to wait for), and the parts to make now, numbered:
+    those made ahead that had not begun (they run now at full speed, beside the rest), and the
+    pages in no part yet, in parts. None if a page of a part was added again or withdrawn after
+    the part was formed (not in a build, which makes each page once): what was made ahead is
+    then thrown away."""
+    later = [(n, part) for n, (part, run) in enumerate(ahead.parts, 1) if run.cancel()]
+    begun = [run for _, run in ahead.parts if not run.cancelled()]
+    if ahead.changed:  # What failed for it too (a withdrawn page's file gone) is beside the point.
+        futures.wait(begun)
+        shutil.rmtree(ahead.site / ahead.chosen.folder, ignore_errors=True)
+        return None
+    searchable = set(pages)
+    rest = parts([page for page in ahead.waiting if page in searchable], ahead.most)
+    return begun, later + list(enumerate((part for part in rest if part), len(ahead.parts) + 1))
+
+
+def _pages_per_part(chosen: SearchIndex) -> int:
+    """The most pages a part of `chosen` holds (an index with `pages_per_part`): its own, or
+    the environment's `PAGES_PER_PART_VARIABLE`."""
+    chosen_most = os.environ.get(PAGES_PER_PART_VARIABLE, "")
+    most = int(chosen_most) if chosen_most.isdigit() else chosen.pages_per_part
+    assert most is not None
+    return max(1, most)
+
+
+def _command(
+    pagefind: Sequence[str], chosen: SearchIndex, read: Path, site: Path, number: int
+) -> list[str]:
+    """Pagefind's command for part `number` of `chosen`, reading the lean pages in `read`."""
+    output = site / chosen.folder
+    command = [*pagefind, "--site", str(read), "--silent"]
+    command += ["--output-path", str(output if number == 1 else output / _part(number))]
+    if chosen.root_selector:
+        command += ["--root-selector", chosen.root_selector]
+    return command
 
 
 def _part(number: int) -> str:
@@ -413,25 +557,59 @@ def _link(source: Path, target: Path, pages: Sequence[str]) -> None:
             shutil.copyfile(source / page, to)
 
 
-def _run(command: list[str]) -> _Run:
-    """Runs one Pagefind process to its end (in a thread of `index`'s)."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile() as errors:
+def _run(
+    command: list[str],
+    *,
+    nice: bool = False,
+    live: set[subprocess.Popen[bytes]] | None = None,
+    slots: threading.BoundedSemaphore | None = None,
+) -> _Run:
+    """Runs one Pagefind process to its end (in a thread of `index`'s), at a low priority if
+    `nice` (where the platform has priorities), kept in `live` while it runs, and holding one
+    of `slots` (waiting for one first)."""
+    with (
+        slots if slots is not None else contextlib.nullcontext(),
+        tempfile.TemporaryFile() as errors,
+    ):
+        started = time.perf_counter()
         with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors) as process:
+            if live is not None:
+                live.add(process)
             try:
+                if nice and hasattr(os, "setpriority"):
+                    with contextlib.suppress(OSError):  # it may have ended already
+                        os.setpriority(os.PRIO_PROCESS, process.pid, 10)
                 peak = None
                 if hasattr(os, "wait4"):
-                    # Its own peak (not that of every process this one has waited for).
-                    _, status, usage = os.wait4(process.pid, 0)
-                    process.returncode = os.waitstatus_to_exitcode(status)
-                    peak = usage.ru_maxrss
+                    peak = _wait_measuring(process)
                 else:  # Compat: no wait4 (Windows): no peak memory to report.
                     process.wait()
             finally:
                 _end(process)
+                if live is not None:
+                    live.discard(process)
         errors.seek(0)
         said = errors.read().decode("utf-8", "replace").strip()
     return _Run(command, process.returncode, said, peak, started, time.perf_counter())
+
+
+def _wait_measuring(process: subprocess.Popen[bytes]) -> int:
+    """Waits for `process` to end, and returns its peak memory in KB. Its own high-water mark,
+    read while it runs where Linux shows it (`/proc`): the peak `wait4` reports is at least the
+    parent's memory when the process began (the kernel keeps the larger across fork and exec),
+    so a small Pagefind beside a large build would read as large as the build. Elsewhere, that
+    peak."""
+    highest, status_file = 0, Path(f"/proc/{process.pid}/status")
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return highest or usage.ru_maxrss
+        with contextlib.suppress(OSError, ValueError):
+            for line in status_file.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    highest = max(highest, int(line.split()[1]))
+        time.sleep(0.05)
 
 
 def _at_once(runs: Sequence[_Run]) -> int:

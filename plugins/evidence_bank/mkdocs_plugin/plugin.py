@@ -117,6 +117,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         studies, in_serve = len(catalog.case_studies), self.config.search_index_in_serve
         wanted = self.config.search_index and studies > 0
         self.indexing = wanted and self.mode.indexes_search(studies, in_serve)
+        if self.indexing and self.mode.indexes_ahead:
+            self.search.index_ahead(Path(config.site_dir))
         if self.preview is not None:
             self.preview.state.memo = bank.renderer.fresh  # For the next rebuild.
         with plain_errors():
@@ -242,11 +244,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             if not bank.catalog.case_studies:  # Pagefind cannot index nothing: the page says so.
                 log.info("no case studies: no search index")
             elif self.indexing:
-                searched = search.index(self.search, site)
-                self.stats.search_seconds, self.stats.search_peak_mb = (
-                    searched.seconds,
-                    searched.peak_mb,
-                )
+                self.stats.searched(search.index(self.search, site))
             if self.config.url_lock and self.mode.checks_url_lock:
                 lock, directory_urls = self.root / self.config.url_lock, config.use_directory_urls
                 update = os.environ.get("EB_URL_LOCK") == "update"
