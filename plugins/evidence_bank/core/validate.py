@@ -47,6 +47,24 @@ def validate(
 ) -> CaseStudy | list[Problem]:
     """Check one file's front matter and story (parsed with `extensions`; None:
     `story.DEFAULT_EXTENSIONS`); return the case study or every problem found."""
+    checked = check(front, path, slug, vocabulary, extensions)
+    if isinstance(checked, list):
+        return checked
+    clean, links = checked
+    return _build(clean, path, slug, front, vocabulary, links)
+
+
+def check(
+    front: FrontMatter,
+    path: str,
+    slug: str,
+    vocabulary: Vocabulary,
+    extensions: story.MarkdownExtensions | None = None,
+) -> tuple[dict[str, Any], tuple[str, ...]] | list[Problem]:
+    """`validate`'s checks without making the case study: the checked front matter (values
+    typed, as `CaseStudy.front_matter` holds them) and the story's links, or every problem
+    found. For `./scripts/validate`, which keeps only what the checks across files need
+    (`identity`): making 10,000 case studies it never reads cost it 0.5 s."""
     checker = _Checker(front, path, vocabulary)
     clean = checker.check(front.data, _TOP, ())
     if clean is not _BAD:
@@ -70,7 +88,17 @@ def validate(
     problems += personal.check_case_study(front, path, slug, consented=consented)
     if problems:
         return problems
-    return _build(clean, path, slug, front, vocabulary, told.links)
+    return clean, told.links
+
+
+def identity(
+    clean: dict[str, Any], front: FrontMatter
+) -> tuple[str, int, tuple[str, ...], tuple[int, ...]]:
+    """(id, id line, aliases, alias lines) of a checked front matter (`check`): what the
+    checks across files ask of a case study, as `CaseStudy` holds them."""
+    aliases = tuple(clean.get("aliases") or ())
+    lines = tuple(front.line(("aliases", i)) for i in range(len(aliases)))
+    return clean["id"], front.line(("id",)), aliases, lines
 
 
 def check_field(name: str, value: Value, vocabulary: Vocabulary) -> tuple[Any, list[Problem]]:
@@ -405,8 +433,9 @@ def _build(
     pathway = clean.get("pathway") or {}
     period = clean.get("period") or {}
     outcomes = clean.get("outcomes") or {}
+    id_, id_line, aliases, alias_lines = identity(clean, front)
     return CaseStudy(
-        id=clean["id"],
+        id=id_,
         slug=slug,
         path=path,
         title=clean["title"],
@@ -454,11 +483,9 @@ def _build(
         consent=clean.get("consent", {}).get("status"),
         withdrawn_date=(clean.get("withdrawn") or {}).get("date"),
         withdrawn_reason=(clean.get("withdrawn") or {}).get("reason"),
-        aliases=tuple(clean.get("aliases") or ()),
-        id_line=front.line(("id",)),
-        alias_lines=tuple(
-            front.line(("aliases", i)) for i in range(len(clean.get("aliases") or ()))
-        ),
+        aliases=aliases,
+        id_line=id_line,
+        alias_lines=alias_lines,
         front_matter=clean,
         links=links,
     )
