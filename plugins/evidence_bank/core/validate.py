@@ -136,7 +136,7 @@ class _Checker:
             return group(self, value, kind, where)
         if not isinstance(value, str):
             return self.report(where, f"{_describe(value)}", kind.describe())
-        if not self.unquoted(value, where):
+        if not value.isascii() and not self.unquoted(value, where):  # (curly quotes are not)
             return _BAD
         if isinstance(kind, f.Text):
             return self.text(value, kind, where)
@@ -248,7 +248,7 @@ class _Checker:
                 if not isinstance(item, str):
                     self.report(at, _describe(item), "a slug")
                     continue
-                if not self.unquoted(item, at):
+                if not item.isascii() and not self.unquoted(item, at):
                     continue
                 result = self.choice(item, kind.vocabulary, at)
                 if isinstance(result, str):
@@ -282,14 +282,15 @@ class _Checker:
                 f"{len(value):,} characters",
                 f"at most {kind.max_length:,} characters; shorten it or move detail to the story",
             )
-        control = None if value.isprintable() else _CONTROL.search(value)
+        printable = value.isprintable()  # (most text: then neither search below is needed)
+        control = None if printable else _CONTROL.search(value)
         if control:
             return self.report(
                 where,
                 f"an invisible control character (U+{ord(control[0]):04X})",
                 "plain text (retype the value)",
             )
-        unseen = first_hidden(value)
+        unseen = None if printable else first_hidden(value)
         if unseen is not None:
             return self.report(
                 where,
@@ -297,7 +298,7 @@ class _Checker:
                 "text without invisible or direction-changing characters (retype the value, "
                 "or paste it as plain text)",
             )
-        if kind.min_words and _words(value) < kind.min_words:
+        if kind.min_words and not _has_words(value, kind.min_words):
             return self.report(
                 where,
                 f"{_quote(value)}, which says too little",
@@ -394,9 +395,16 @@ _GROUPS: dict[type[f.Kind], Callable[[_Checker, Value, Any, KeyPath], Any]] = {
 value of every file)."""
 
 
-def _words(text: str) -> int:
-    """Words with at least one letter: '0', '-' and 'A1' count for nothing, 'A1 road' for one."""
-    return sum(1 for word in text.split() if any(char.isalpha() for char in word) and len(word) > 1)
+def _has_words(text: str, least: int) -> bool:
+    """Whether `text` has `least` words with at least one letter ('0', '-' and 'A' count for
+    nothing, 'A1 road' for two); it stops counting there (a summary is read to its fourth)."""
+    count = 0
+    for word in text.split():
+        if len(word) > 1 and any(char.isalpha() for char in word):
+            count += 1
+            if count >= least:
+                return True
+    return False
 
 
 def _describe(value: Value) -> str:
