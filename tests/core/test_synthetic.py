@@ -60,6 +60,26 @@ def test_parallel_and_serial_reading_agree(tmp_path: Path, monkeypatch: pytest.M
     assert parallel[0] == 41 and parallel[1]
 
 
+def test_a_claim_read_alone_is_the_claim_of_the_case_study(tmp_path: Path) -> None:
+    """`read_claim` (what ./scripts/validate keeps) never makes the case study: what it returns
+    is what `claim` takes from the case study `read_one` makes, problems included."""
+    synthetic.write_bank(6, tmp_path, VOCAB)
+    first = sorted(tmp_path.iterdir())[0]
+    text = first.read_text(encoding="utf-8").replace("\nsynthetic: true\n", "\n")
+    (tmp_path / "renamed.md").write_text(
+        text.replace("\nid: ", "\naliases:\n- old-name\n- older-name\nid: ", 1), encoding="utf-8"
+    )
+    (tmp_path / "broken.md").write_text("---\nid: x\n---\n")
+    for allow in (True, False):
+        for path in sorted(tmp_path.iterdir()):
+            study = catalog.read_one(path, path.name, VOCAB, allow_synthetic=allow)
+            found = catalog.read_claim(path, path.name, VOCAB, allow_synthetic=allow)
+            expected = study if isinstance(study, list) else catalog.claim(study)
+            assert found == expected
+    renamed = catalog.read_claim(tmp_path / "renamed.md", "renamed.md", VOCAB)
+    assert not isinstance(renamed, list) and renamed[4] == ("old-name", "older-name")
+
+
 def test_forked_and_serial_loading_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     synthetic.write_bank(40, tmp_path, VOCAB)
     monkeypatch.setattr(catalog, "PARALLEL_FROM", 10)

@@ -558,11 +558,8 @@ def check_case_study(front: FrontMatter, path: str, slug: str, *, consented: boo
     """Personal data anywhere in a case study: every text in its front matter, its story and
     its file name. Consent covers the front matter and the story, but never the file name or
     the consent reference, which are published as its address and as data."""
-    texts = [
-        (where, text)
-        for where, text in _texts(front.data, ())
-        if not consented or where in _ALWAYS_HINTS
-    ]
+    written = front.texts if front.texts is not None else _texts(front.data, ())
+    texts = [(where, text) for where, text in written if not consented or where in _ALWAYS_HINTS]
     if not consented:
         texts.append((("body",), front.body))
 
