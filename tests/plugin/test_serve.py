@@ -248,6 +248,7 @@ def test_the_failure_page_escapes_problems_and_names_the_file_edited() -> None:
     page = preview.failure_page(
         ["2 problems:\ncase_studies/draft.md:3: title: the markup character '<'", "x <script>"]
     ).decode()
+    preview.close()
     assert "/home/me/draft.md:3: title: the markup character &#x27;&lt;&#x27;" in page
     assert "<script>" not in page.split("<pre>")[1].split("</pre>")[0]
 
