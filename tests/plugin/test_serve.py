@@ -10,10 +10,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from evidence_bank.core.preview import Preview
@@ -251,6 +253,35 @@ def test_the_failure_page_escapes_problems_and_names_the_file_edited() -> None:
     preview.close()
     assert "/home/me/draft.md:3: title: the markup character &#x27;&lt;&#x27;" in page
     assert "<script>" not in page.split("<pre>")[1].split("</pre>")[0]
+
+
+def test_a_rebuild_stops_the_last_ones_downloads_and_writes_what_they_had_not() -> None:
+    # A save made while the last rebuild's downloads are still being written is previewed at
+    # once: the writing stops at the next file, and the new rebuild writes what it missed.
+    preview = Preview()
+    written: list[str] = []
+    first_written, go_on = threading.Event(), threading.Event()
+
+    def write(changed: Any) -> None:
+        for name in ("open-data.json", "feed.xml", "cite.bib"):
+            if changed(name, b"made"):
+                written.append(name)
+            first_written.set()
+            assert go_on.wait(10)
+
+    preview.write_later(write)
+    assert first_written.wait(10)
+    rebuild = threading.Thread(target=preview.begin)
+    rebuild.start()
+    while not preview.building:
+        time.sleep(0.01)
+    go_on.set()
+    rebuild.join(10)
+    assert written == ["open-data.json"]
+    preview.end()
+    preview.write_later(write)
+    preview.close()
+    assert written == ["open-data.json", "feed.xml", "cite.bib"]
 
 
 @pytest.mark.parametrize("version", ["installed", "2.0.0"])

@@ -65,6 +65,7 @@ class Preview:
         """The theme's templates, compiled once for the preview's life."""
         self.building = False
         self._collector = True
+        self._cancelled = False
         # MkDocs warns on every dirty rebuild that links may be stale, which would stop a
         # strict preview; the plugin makes again every page an edit changes.
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
@@ -79,11 +80,16 @@ class Preview:
             logging.getLogger("mkdocs.livereload").removeFilter(_requests_not_warnings)
 
     def begin(self) -> None:
-        """A rebuild starts: the last one's downloads written first; no automatic garbage
-        collection meanwhile (it would stop the rebuild for half a second at a time to scan the
-        pages held from the first build)."""
+        """A rebuild starts: the last one's downloads, if still being written, stopped at the
+        next file (this rebuild writes every one that differs from what was written); no
+        automatic garbage collection meanwhile (it would stop the rebuild for half a second at
+        a time to scan the pages held from the first build)."""
+        self._cancelled = True
         self.building = True
-        self.wait()
+        try:
+            self.wait()
+        finally:
+            self._cancelled = False
         self._collector = gc.isenabled()
         gc.disable()
 
@@ -146,12 +152,21 @@ class Preview:
 
     def write_later(self, write: Callable[[Callable[[str, bytes], bool]], None]) -> None:
         """Run `write(changed)` in a thread, once this rebuild's pages are served: the downloads
-        (at 5,000 case studies, the open data and feeds take 2 s to make). `wait` joins it."""
+        (at 5,000 case studies, the open data and feeds take 2 to 3 s to make). `wait` joins it;
+        `begin` stops it first, so that a save made while it runs is previewed at once rather
+        than after it (a download is noted as written only as it is written)."""
         self.wait()
+
+        def changed(key: str, value: Any) -> bool:
+            if self._cancelled:
+                raise _Cancelled
+            return self.changed(key, value)
 
         def run() -> None:
             try:
-                write(self.changed)
+                write(changed)
+            except _Cancelled:
+                pass
             except BaseException as error:  # Reported by the next rebuild (`wait`).
                 self._error = error
 
@@ -222,6 +237,10 @@ class Preview:
             return [failure]
 
         return app
+
+
+class _Cancelled(Exception):
+    """Stops the writing of a rebuild's downloads when the next rebuild starts."""
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:

@@ -24,12 +24,13 @@ NOTICES_FOR = ("1.5.", "1.6.")
 
 
 class PreviewPage(File):
-    """A generated page that MkDocs renders again only when `modified` (or its output is gone)."""
+    """A generated page that MkDocs renders again only when `modified` (or its output is gone:
+    looked for once, as the page is added, rather than each time MkDocs asks)."""
 
     modified = True
 
     def is_modified(self) -> bool:
-        return self.modified or not os.path.isfile(self.abs_dest_path)
+        return self.modified
 
 
 class PreviewSession:
@@ -45,7 +46,8 @@ class PreviewSession:
             config, page.src_uri, content=page.content, inclusion=inclusion
         )
         assert isinstance(file, PreviewPage)
-        file.modified = self.state.page_changed(page, catalog)
+        changed = self.state.page_changed(page, catalog)
+        file.modified = changed or not os.path.isfile(file.abs_dest_path)
         return file
 
     def serve(self, server: Any, case_studies: Path, root: Path) -> None:
