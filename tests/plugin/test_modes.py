@@ -45,7 +45,7 @@ def _filters() -> list[object]:
 def test_a_build_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
     before = (gc.isenabled(), gc.get_freeze_count(), _filters())
     plugin = built_plugin(make_project(tmp_path))
-    assert plugin.stats.case_studies == 1
+    assert plugin.session.stats.case_studies == 1
     assert (gc.isenabled(), gc.get_freeze_count(), _filters()) == before
 
 

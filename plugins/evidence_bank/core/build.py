@@ -410,8 +410,9 @@ class Session:
         """This build's security policies (`Mode.secures_pages`), if it adds them."""
 
     def begin(self, options: Options, config_file: Path, site_url: str | None) -> str | None:
-        """A build starts: its state afresh (the last build's put back if it failed); a
-        warning if `site_url` is missing, a `Refusal` if it must be there and is not."""
+        """A build starts (MkDocs' `on_config`): its state afresh, as the plugin object lives
+        across `mkdocs serve` rebuilds (the last build's put back if it failed); a warning if
+        `site_url` is missing, a `Refusal` if it must be there and is not."""
         self.end_build()
         self.options, self.bank, self.stats = options, None, Stats()
         self.root = config_file.resolve().parent

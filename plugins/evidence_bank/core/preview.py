@@ -66,6 +66,9 @@ class Preview:
         self.building = False
         self._collector = True
         self._cancelled = False
+        self.kept: dict[str, Any] = {}
+        """What the adapter keeps of the pages not made again (MkDocs' page files), by src_uri."""
+        self._kept_with: tuple[Any, ...] = ()
         # MkDocs warns on every dirty rebuild that links may be stale, which would stop a
         # strict preview; the plugin makes again every page an edit changes.
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
@@ -128,6 +131,12 @@ class Preview:
         stamp = self._stamps.get(study.path.rsplit("/", 1)[-1])
         related = catalog.related.get(study.slug, ())
         return self.changed(page.src_uri, (stamp, study.body, related))
+
+    def kept_with(self, settings: tuple[Any, ...]) -> dict[str, Any]:
+        """`kept`, forgotten first if any of the `settings` its pages were made with changed."""
+        if settings != self._kept_with:
+            self.kept, self._kept_with = {}, settings
+        return self.kept
 
     def linked(self, case_studies: Path, root: Path) -> dict[str, set[str]]:
         """For a draft previewed through a folder of links (`cli/preview.py`): the folders the

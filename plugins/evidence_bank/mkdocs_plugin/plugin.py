@@ -20,13 +20,13 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
 from ..core import story, theme
-from ..core.build import Bank, Mode, Options, Session, Stats
+from ..core.build import Bank, Mode, Options, Session
 from ..core.catalog import Catalog
 from ..core.problems import Refusal
 from ..core.render import THEME_IDS, GeneratedPage
 from ..core.site import Site, build_date
+from . import preview
 from .config import EvidenceBankConfig
-from .preview import PreviewSession
 
 log = get_plugin_logger(__name__)
 
@@ -53,20 +53,11 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def __init__(self) -> None:
         self.session = Session()
         """Everything the plugin keeps, but MkDocs' objects (`core.build.Session`)."""
-        self.preview: PreviewSession | None = None
-
-    @property
-    def stats(self) -> Stats:
-        """The last build's figures."""
-        return self.session.stats
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.session = Session(Mode.of(command, dirty))
-        state = self.session.preview
-        self.preview = PreviewSession(state) if state is not None else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        # Per-build state starts afresh: the plugin object lives across `mkdocs serve` rebuilds.
         with plain_errors():
             config_file = Path(config.config_file_path or "mkdocs.yml")
             warning = self.session.begin(Options.of(self.config), config_file, config.site_url)
@@ -91,20 +82,20 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
             # Before MkDocs reads a story: a broken link is named in its case-study file.
             bank.check_links(files.src_uris)
         bank.start_background(site_dir)
-        self.stats.pages = len(files.documentation_pages())
+        self.session.stats.pages = len(files.documentation_pages())
         return files
 
     def _page_file(self, config: MkDocsConfig, page: GeneratedPage, catalog: Catalog) -> File:
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        if self.preview is not None:
-            return self.preview.page_file(config, page, catalog, inclusion)
+        if self.session.preview is not None:
+            return preview.page_file(self.session.preview, config, page, catalog, inclusion)
         return File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         self.env = env
         theme.share_navigation(env)
-        if self.preview is not None:
-            env.bytecode_cache = self.preview.state.templates
+        if self.session.preview is not None:
+            env.bytecode_cache = self.session.preview.templates
         if self.bank is not None:  # Every page's markdown is read now, and its anchors known.
 
             def ids_of(src_uri: str) -> set[str] | None:
@@ -118,7 +109,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        self.stats.pages_made += 1
+        self.session.stats.pages_made += 1
         if self.bank is None:  # Authored pages may include vocabulary blocks.
             return None
         study = self.bank.stories.get(page.file.src_uri)
@@ -147,7 +138,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         bank, src_uri = self.bank, page.file.src_uri
         if page.content is None or bank is None:
             return None
-        with self.stats.timing("page_seconds"), plain_errors():
+        with self.session.stats.timing("page_seconds"), plain_errors():
             if src_uri in bank.stories:
                 page.content = _study_page(bank, page)
             elif src_uri in bank.set_aside or src_uri in bank.sanitised:
@@ -195,8 +186,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         self.session.close()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        if self.preview is not None:
-            self.preview.serve(server, self.session.case_studies, self.session.root)
+        if (state := self.session.preview) is not None:
+            preview.serve(state, server, self.session.case_studies, self.session.root)
         for path in self.session.watched():
             server.watch(str(path))
         return server
