@@ -79,7 +79,7 @@ def build(project: Path, *, site_dir: Path | None = None) -> Path:
 
 def built_plugin(project: Path, *, site_dir: Path | None = None) -> Any:
     """Build `project` in this process with MkDocs, strict; return the evidence-bank plugin,
-    whose `stats` are the build's figures."""
+    whose `session.stats` are the build's figures."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 

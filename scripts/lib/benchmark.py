@@ -13,6 +13,11 @@ site size, the largest page gzipped, what a first search transfers, and (with --
 edit-to-preview: the time from saving one edited case study to the refreshed page being served.
 
     python scripts/lib/benchmark.py [--quick] [--sizes 1000 5000 10000] [--before CHECKOUT]
+    python scripts/lib/benchmark.py --preview-alone FOLDER [--edits 7]
+
+`--preview-alone` measures edit-to-preview only, on a copy of a folder of case studies (such as
+one `python -m evidence_bank.cli.synthetic N FOLDER` wrote), without the builds: each edit's time
+and their median.
 """
 
 from __future__ import annotations
@@ -142,9 +147,11 @@ def write_config(python: str, checkout: Path, bank: Path, config: Path) -> None:
     subprocess.run(command, check=True, env=ENV)
 
 
-def edit_to_preview(bank: Path, work: Path, bin_dir: Path = BIN, checkout: Path = ROOT) -> float:
+def edit_to_preview(
+    bank: Path, work: Path, bin_dir: Path = BIN, checkout: Path = ROOT, edits: int = 3
+) -> list[float]:
     """Seconds from saving an edited case study (its title) to `./scripts/preview` serving the
-    changed page: the median of three edits."""
+    changed page, for each of `edits` edits in turn."""
     config = work / "preview" / "mkdocs.yml"
     python = str(bin_dir / "python")
     write_config(python, checkout, bank, config)
@@ -166,7 +173,7 @@ def edit_to_preview(bank: Path, work: Path, bin_dir: Path = BIN, checkout: Path 
     try:
         _wait(url, "Synthetic scheme", 1800)
         times = []
-        for _ in range(3):  # the median of three edits, a few seconds apart, as a person works
+        for _ in range(edits):  # a few seconds apart, as a person works
             time.sleep(3)
             marker = f"Edited {time.time_ns()}"
             started = time.perf_counter()
@@ -176,11 +183,29 @@ def edit_to_preview(bank: Path, work: Path, bin_dir: Path = BIN, checkout: Path 
             )
             _wait(url, marker, 1800)
             times.append(time.perf_counter() - started)
-        return sorted(times)[1]
+        return times
     finally:
         target.write_text(original, encoding="utf-8")
         server.terminate()
         server.wait(timeout=30)
+
+
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def preview_alone(folder: Path, edits: int) -> int:
+    """Edit-to-preview only, on a copy of `folder` (which stays as it is)."""
+    with tempfile.TemporaryDirectory(prefix="eb-bench-preview-") as tmp:
+        work = Path(tmp)
+        bank = work / "case_studies"
+        shutil.copytree(folder, bank)
+        count = len(list(bank.glob("*.md")))
+        print(f"Edit-to-preview, {count} case studies, {edits} edits...", file=sys.stderr)
+        times = edit_to_preview(bank, work, edits=edits)
+    print("edits (s): " + " ".join(f"{t:.2f}" for t in times))
+    print(f"median edit-to-preview at {count} case studies: {median(times):.2f} s")
+    return 0
 
 
 def _wait(url: str, words: str, seconds: float) -> None:
@@ -237,7 +262,9 @@ def build_row(
         "site_mb": size,
         "largest_page_kb": largest,
         "first_search_kb": first_search_kb_ours(work / "site"),
-        "edit_to_preview_s": edit_to_preview(bank, work, bin_dir, checkout) if preview else None,
+        "edit_to_preview_s": median(edit_to_preview(bank, work, bin_dir, checkout))
+        if preview
+        else None,
     }
     shutil.rmtree(work / "site")
     return row
@@ -342,7 +369,16 @@ def main() -> int:
         help="another checkout of this project (with its .venv) to measure in the same run",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "benchmark")
+    parser.add_argument(
+        "--preview-alone",
+        type=Path,
+        metavar="FOLDER",
+        help="measure only edit-to-preview, on a copy of this folder of case studies",
+    )
+    parser.add_argument("--edits", type=int, default=5, help="edits with --preview-alone")
     args = parser.parse_args()
+    if args.preview_alone is not None:
+        return preview_alone(args.preview_alone, args.edits)
     sizes = [500] if args.quick else args.sizes
     rows: list[dict[str, Any]] = []
     for n in sizes:

@@ -203,7 +203,8 @@ def test_a_build_beside_other_threads_does_not_fork(
     thread.start()
     thread.join()
     assert failures == []
-    assert plugins[0].stats.background is None and plugins[0].stats.case_studies == 5
+    stats = plugins[0].session.stats
+    assert stats.background is None and stats.case_studies == 5
     assert len(list((project / "site").rglob("cite.bib"))) == 5
 
 

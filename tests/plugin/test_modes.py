@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from evidence_bank.core.build import Mode
+from evidence_bank.core.preview import Preview
 from evidence_bank.core.render import Lists
-from evidence_bank.mkdocs_plugin.preview import PreviewSession
 
 from tests.helpers import built_plugin, make_project
 
@@ -45,19 +45,19 @@ def _filters() -> list[object]:
 def test_a_build_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
     before = (gc.isenabled(), gc.get_freeze_count(), _filters())
     plugin = built_plugin(make_project(tmp_path))
-    assert plugin.stats.case_studies == 1
+    assert plugin.session.stats.case_studies == 1
     assert (gc.isenabled(), gc.get_freeze_count(), _filters()) == before
 
 
 def test_a_preview_puts_back_what_it_changes() -> None:
     before = (gc.isenabled(), _filters())
-    session = PreviewSession()
+    preview = Preview()
     assert len(_filters()) == len(before[1]) + 1  # MkDocs' warning on every dirty rebuild
-    session.state.begin()
+    preview.begin()
     assert not gc.isenabled()  # no automatic collection during a rebuild
-    session.state.end()
+    preview.end()
     assert gc.isenabled() == before[0]
-    session.close()
+    preview.close()
     assert (gc.isenabled(), _filters()) == before
 
 
@@ -72,10 +72,10 @@ def test_a_preview_does_not_count_the_browsers_requests_as_build_warnings() -> N
     counter.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(counter)
     try:
-        session = PreviewSession()
+        preview = Preview()
         server.warning('"GET /case-studies/draft/ HTTP/1.1" code 500')
         assert counter.get_counts() == []
-        session.close()
+        preview.close()
         server.warning('"GET /case-studies/draft/ HTTP/1.1" code 500')
         assert counter.get_counts() == [("WARNING", 1)]
     finally:

@@ -10,10 +10,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from evidence_bank.core.preview import Preview
@@ -248,8 +250,82 @@ def test_the_failure_page_escapes_problems_and_names_the_file_edited() -> None:
     page = preview.failure_page(
         ["2 problems:\ncase_studies/draft.md:3: title: the markup character '<'", "x <script>"]
     ).decode()
+    preview.close()
     assert "/home/me/draft.md:3: title: the markup character &#x27;&lt;&#x27;" in page
     assert "<script>" not in page.split("<pre>")[1].split("</pre>")[0]
+
+
+def test_a_preview_rebuild_keeps_the_pages_of_the_case_studies_it_does_not_make_again(
+    tmp_path: Path,
+) -> None:
+    # MkDocs makes a `Page` only for a file without one: a case study the edit did not change
+    # keeps its file and page from the last rebuild (not rendered again); the one edited gets
+    # new ones, and its page says what was saved.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    other = (  # Shares neither rung nor principle with the edited one: not related to it.
+        MINIMAL.replace("cs-0100", "cs-0101")
+        .replace("A minimal case study", "Another case study")
+        .replace("co-design", "informing")
+        .replace("valuing-people", "reciprocal-recognition")
+    )
+    project = make_project(tmp_path, {"minimal.md": MINIMAL, "other.md": other})
+    site = tmp_path / "site"
+
+    def rebuild() -> dict[str, Any]:
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+        build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+        return {uri: (file, file.page) for uri, file in plugin.session.preview.kept.items()}
+
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    plugin = config.plugins["evidence-bank"]
+    try:
+        first = rebuild()
+        study = project / "case_studies" / "minimal.md"
+        study.write_text(
+            MINIMAL.replace("A minimal case study", "An edited case study"), encoding="utf-8"
+        )
+        second = rebuild()
+    finally:
+        config.plugins.on_shutdown()
+    assert second["case-studies/other.md"] == first["case-studies/other.md"]
+    assert second["case-studies/other.md"][0] is first["case-studies/other.md"][0]
+    assert second["case-studies/minimal.md"][0] is not first["case-studies/minimal.md"][0]
+    assert second["case-studies/minimal.md"][0].modified
+    assert not second["case-studies/other.md"][0].modified
+    page = (site / "case-studies" / "minimal" / "index.html").read_text(encoding="utf-8")
+    assert "An edited case study" in page
+
+
+def test_a_rebuild_stops_the_last_ones_downloads_and_writes_what_they_had_not() -> None:
+    # A save made while the last rebuild's downloads are still being written is previewed at
+    # once: the writing stops at the next file, and the new rebuild writes what it missed.
+    preview = Preview()
+    written: list[str] = []
+    first_written, go_on = threading.Event(), threading.Event()
+
+    def write(changed: Any) -> None:
+        for name in ("open-data.json", "feed.xml", "cite.bib"):
+            if changed(name, b"made"):
+                written.append(name)
+            first_written.set()
+            assert go_on.wait(10)
+
+    preview.write_later(write)
+    assert first_written.wait(10)
+    rebuild = threading.Thread(target=preview.begin)
+    rebuild.start()
+    while not preview.building:
+        time.sleep(0.01)
+    go_on.set()
+    rebuild.join(10)
+    assert written == ["open-data.json"]
+    preview.end()
+    preview.write_later(write)
+    preview.close()
+    assert written == ["open-data.json", "feed.xml", "cite.bib"]
 
 
 @pytest.mark.parametrize("version", ["installed", "2.0.0"])

@@ -27,25 +27,30 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import background as background_module
-from . import sanitise, story
+from . import catalog as catalog_module
+from . import csp, sanitise, search, story, urllock
+from . import vocabulary as vocabulary_module
 from .background import Background, Report, clash, fork_is_safe, write_downloads
-from .catalog import Catalog
+from .catalog import Catalog, ReadCache
 from .model import CaseStudy
-from .problems import Problem, Refusal, shown
+from .preview import Preview
+from .problems import ProblemsError, Refusal, shown
 from .render import (
     ANY_ID,
+    BLOCKS,
+    TEMPLATES,
     GeneratedPage,
     Lists,
-    Memo,
     Renderer,
     StudyPage,
     StudyShell,
     restore_html,
 )
 from .search import SearchStats
-from .site import Site
+from .site import Site, check_site_url
 
 SERVE_INDEX_LIMIT = 300
 """Up to this many case studies, `mkdocs serve` rebuilds the search index too (under 0.5 s)."""
@@ -156,6 +161,14 @@ class Stats:
             line += f"; second process: {self.background}"
         return line
 
+    def finished(self) -> str:
+        """The build's line for the log, once it ends; the figures written as JSON too where
+        the environment variable `EB_BUILD_STATS` says."""
+        self.peak_mb = peak_memory()
+        if os.environ.get("EB_BUILD_STATS"):
+            self.write(Path(os.environ["EB_BUILD_STATS"]))
+        return self.summary()
+
     def write(self, path: Path) -> None:
         """The figures as JSON, for a script (`./scripts/benchmark`)."""
         figures = {**dataclasses.asdict(self), "plugin_seconds": self.plugin_seconds}
@@ -178,6 +191,8 @@ class Bank:
     mode: Mode
     catalog: Catalog
     renderer: Renderer
+    root: Path
+    """The project's folder, which problems name files from."""
     authored: Mapping[str, str]
     """Every file already in the site, by its path below docs_dir and below the site root, as
     it is shown: what the plugin generates may not replace them."""
@@ -193,6 +208,9 @@ class Bank:
     background: Background | None = None
     frozen: bool = False
     """Whether the garbage collector leaves alone what the build holds (`start_background`)."""
+    indexing: bool = False
+    """Whether this build makes the search index (`Mode.indexes_search`): decided once, in
+    `start`, and asked of every page."""
 
     def generated(self) -> Iterator[GeneratedPage]:
         """Every generated page, noted for the hooks that follow; BankError on a clash with
@@ -216,12 +234,37 @@ class Bank:
         self.stats.case_studies = len(self.catalog.case_studies)
         raise_clashes(clashes)
 
-    def declared(self) -> list[str]:
+    def declared(self, site: Path) -> list[tuple[str, Path]]:
         """The downloads pages may link to (not `.md`, which MkDocs would render), by their path
-        below the site root: declared to MkDocs before they are written."""
+        below the site root, and their file in `site`: declared to MkDocs before they are
+        written (`finish`). Each file is there, empty until written: MkDocs leaves alone a file
+        whose source is its destination."""
         paths = [path for path, _ in self.renderer.bank_files() if not path.endswith(".md")]
         raise_clashes([clash(self.authored, path) for path in paths if path in self.authored])
-        return paths
+        declared = []
+        for path in paths:
+            target = site / path
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.touch()
+            declared.append((path, target))
+        return declared
+
+    def expand_blocks(
+        self, markdown: str, src_uri: str, source: Path
+    ) -> tuple[str | None, list[str]]:
+        """An authored page's markdown with the vocabulary blocks it includes expanded
+        (`<!-- evidence-bank: ... -->`; None: it includes none, found by one substring test),
+        and a warning for each unknown one, naming the page's file (`source`) and line."""
+        if "<!-- evidence-bank:" not in markdown:
+            return None, []
+        expanded, unknown = self.renderer.expand_blocks(markdown, src_uri)
+        named = shown(source.resolve(), self.root) if unknown else ""
+        blocks = ", ".join(BLOCKS)
+        return expanded, [
+            f"{named}:{line}: unknown block '{name}'; expected one of: {blocks}"
+            for line, name in unknown
+        ]
 
     def start_background(self, site: Path) -> None:
         """Once the pages are added: in a build, what was read and made lives until the build
@@ -252,22 +295,23 @@ class Bank:
             html = sanitise.clean(html)
         return html, ids
 
-    def link_problems(
+    def check_links(
         self, src_uris: Collection[str], ids_of: Callable[[str], set[str] | None] | None = None
-    ) -> list[Problem]:
+    ) -> None:
         """Every story's links to pages and (given `ids_of` a page, None if unknown) their
-        anchors, named in its case-study file: before MkDocs checks them and names only the
-        generated page."""
-        if ids_of is None:
-            return story.check_links(self.catalog.case_studies, src_uris)
+        anchors, checked; a `ProblemsError` names each broken one in its case-study file:
+        before MkDocs checks them and names only the generated page."""
 
         def anchors(src_uri: str) -> set[str] | None:
-            ids = ids_of(src_uri)
-            return (
-                self.study_ids(src_uri, ids) if ids is not None and src_uri in self.stories else ids
-            )
+            ids = ids_of(src_uri) if ids_of is not None else None
+            if ids is None or src_uri not in self.stories:
+                return ids
+            return self.study_ids(src_uri, ids)
 
-        return story.check_links(self.catalog.case_studies, src_uris, anchors)
+        studies = self.catalog.case_studies
+        problems = story.check_links(studies, src_uris, anchors if ids_of else None)
+        if problems:
+            raise ProblemsError(problems)
 
     def study_ids(self, src_uri: str, ids: set[str]) -> set[str]:
         """The ids of a case study's page (`ids`: its story's), the shell's too."""
@@ -302,6 +346,35 @@ class Bank:
                 _, clashes = write_downloads(downloads, site, self.authored)
         raise_clashes(clashes)
 
+    def end(
+        self,
+        site: Path,
+        source: search.SearchSource,
+        preview: Preview | None,
+        lock: tuple[Path, str, bool] | None,
+    ) -> list[str]:
+        """After every page is written: the downloads (in a preview, in a thread once the page
+        is served: `Preview.write_later`), the search index from `source` (Pagefind cannot
+        index nothing: the search page says so), and the URL lock (`lock`: its file, as shown,
+        and the site's `use_directory_urls`) checked, or updated where the environment
+        variable `EB_URL_LOCK=update` says. Returns what to log; a `Refusal` on a problem."""
+        said = []
+        if preview is not None:
+            preview.write_later(lambda changed: self.finish(site, changed))
+        else:
+            self.finish(site)
+        if not self.catalog.case_studies:
+            said.append("no case studies: no search index")
+        elif self.indexing:
+            self.stats.searched(search.index(source, site))
+        if lock is not None and self.mode.checks_url_lock:
+            path, named, directory_urls = lock
+            update = os.environ.get("EB_URL_LOCK") == "update"
+            said.append(
+                urllock.enforce(site, path, named, use_directory_urls=directory_urls, update=update)
+            )
+        return said
+
     def close(self) -> None:
         """Put back what the build changed: the second process stopped if it still runs, the
         garbage collector as it was."""
@@ -313,19 +386,196 @@ class Bank:
             self.frozen = False
 
 
+@dataclass(frozen=True)
+class Options:
+    """The plugin's options, as plain values (`mkdocs_plugin/config.py` documents each)."""
+
+    case_studies: str = "case_studies"
+    vocabulary: str | None = None
+    templates: str | None = None
+    allow_synthetic: bool = False
+    follow_links: bool = False
+    search_index: bool = True
+    search_index_in_serve: bool | None = None
+    content_security_policy: bool = True
+    url_lock: str | None = None
+    require_site_url: bool = False
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Options:
+        return cls(**{option.name: values[option.name] for option in dataclasses.fields(cls)})
+
+
+class Session:
+    """What the plugin keeps across the builds of one process (`mkdocs serve` rebuilds with the
+    same plugin object), and the build under way (`bank`): everything but MkDocs' own objects,
+    which the adapter handles."""
+
+    def __init__(self, mode: Mode = Mode.BUILD) -> None:
+        self.mode = mode
+        self.options = Options()
+        self.root = Path.cwd()
+        """The project's folder (mkdocs.yml's), which options and problems name files from."""
+        self.reads = ReadCache()
+        """The case studies read, kept across `mkdocs serve` rebuilds (`read`)."""
+        self.preview = Preview() if mode is Mode.PREVIEW else None
+        self.search = search.SearchSource()
+        """The pages Pagefind reads: per build, or for a preview's life."""
+        self.bank: Bank | None = None
+        """This build's state: set by `start`, for the hooks after it."""
+        self.stats = Stats()
+        """The last build's figures."""
+        self.policies: csp.Policies | None = None
+        """This build's security policies (`Mode.secures_pages`), if it adds them."""
+
+    def begin(self, options: Options, config_file: Path, site_url: str | None) -> str | None:
+        """A build starts (MkDocs' `on_config`): its state afresh, as the plugin object lives
+        across `mkdocs serve` rebuilds (the last build's put back if it failed); a warning if
+        `site_url` is missing, a `Refusal` if it must be there and is not."""
+        self.end_build()
+        self.options, self.bank, self.stats = options, None, Stats()
+        self.root = config_file.resolve().parent
+        wanted = options.content_security_policy and self.mode.secures_pages
+        self.policies = csp.Policies() if wanted else None
+        if self.preview is not None:
+            self.preview.begin()
+        return check_site_url(site_url, required=options.require_site_url)
+
+    def path(self, option: str | None) -> Path | None:
+        """A file or folder an option names, from the project's folder."""
+        return self.root / option if option else None
+
+    @property
+    def case_studies(self) -> Path:
+        return self.root / self.options.case_studies
+
+    @property
+    def vocabulary_file(self) -> Path:
+        return self.path(self.options.vocabulary) or vocabulary_module.default_path()
+
+    def watched(self) -> list[Path]:
+        """What `mkdocs serve` watches besides docs_dir: the case studies, the vocabulary and
+        the site's templates, which live outside it, so live reload does not watch them by
+        itself."""
+        paths = (self.case_studies, self.vocabulary_file, self.path(self.options.templates))
+        return [path for path in paths if path is not None and path.exists()]
+
+    def read(self, extensions: story.MarkdownExtensions | None) -> Catalog:
+        """Every case study, read, checked and indexed (`catalog.load`), stories as the site's
+        markdown `extensions` read them. A build reads every file afresh, in several processes
+        on a big bank; `mkdocs serve` reads again only the files changed since the last
+        rebuild."""
+        with self.stats.timing("read_seconds"):
+            named = shown(self.vocabulary_file.resolve(), self.root)
+            return catalog_module.load(
+                self.case_studies,
+                vocabulary_module.load(self.vocabulary_file, named),
+                root=self.root,
+                allow_synthetic=self.options.allow_synthetic,
+                cache=None if self.mode is Mode.BUILD else self.reads,
+                forking=self.mode is Mode.BUILD,
+                follow_links=self.options.follow_links,
+                extensions=extensions,
+            )
+
+    def start(
+        self,
+        catalog: Catalog,
+        site: Site,
+        files: Iterable[tuple[str, str, str | None]],
+        site_dir: Path,
+    ) -> Bank:
+        """This build of `catalog` into `site_dir`, beside the site's `files` (`authored_files`).
+        In a build that makes the search index, its parts are made as the pages are written."""
+        self.bank = start(
+            self.mode,
+            catalog,
+            site,
+            self.root,
+            authored_files(files, self.root),
+            settings=(self.vocabulary_file, self.path(self.options.templates)),
+            search_index=(self.options.search_index, self.options.search_index_in_serve),
+            preview=self.preview,
+            reads=self.reads,
+            stats=self.stats,
+        )
+        if self.bank.indexing and self.mode.indexes_ahead:
+            self.search.index_ahead(site_dir)
+        return self.bank
+
+    def written(self, output: str, dest_uri: str, name: str) -> str | None:
+        """A page as it is written: its searchable part kept for Pagefind if this build makes
+        the search index; its security policy added, if the build adds them (None: as it is)."""
+        if self.bank is not None and self.bank.indexing:
+            with self.stats.timing("page_seconds"):
+                self.search.add(dest_uri, output)
+        return self.secure(output, name)
+
+    def secure(self, html: str, name: str) -> str | None:
+        if self.policies is None:
+            return None
+        with self.stats.timing("page_seconds"):
+            return self.policies.secure(html, name)
+
+    def end(self, site: Path, use_directory_urls: bool) -> list[str]:
+        """After every page is written: a `Refusal` if a page had a script its template did not
+        have, else `Bank.end`; the build's state put back. Returns what to log."""
+        problem = self.policies.problem() if self.policies is not None else None
+        if problem:
+            raise BankError(problem)
+        if self.bank is None:
+            return []
+        lock = None
+        if self.options.url_lock:
+            path = self.root / self.options.url_lock
+            lock = (path, shown(path.resolve(), self.root), use_directory_urls)
+        said = self.bank.end(site, self.search, self.preview, lock)
+        self.end_build()
+        return [*said, self.stats.finished()]
+
+    def end_build(self) -> None:
+        """Put back what a build changed (`Bank.close`, `Preview.end`); a preview keeps the
+        pages Pagefind reads until it ends."""
+        if self.bank is not None:
+            self.bank.close()
+        if self.preview is not None:
+            self.preview.end()
+        else:
+            self.search.close()
+
+    def close(self) -> None:
+        """The process ends (MkDocs' `on_shutdown`)."""
+        self.end_build()
+        self.search.close()
+        if self.preview is not None:
+            self.preview.close()
+
+
 def start(
     mode: Mode,
     catalog: Catalog,
     site: Site,
-    templates_dir: Path | None,
+    root: Path,
     authored: Mapping[str, str],
-    memo: Memo | None = None,
+    *,
+    settings: tuple[Path, Path | None],
+    search_index: tuple[bool, bool | None] = (True, None),
+    preview: Preview | None = None,
+    reads: ReadCache | None = None,
     stats: Stats | None = None,
 ) -> Bank:
-    """A build of `catalog` in `mode`: on a big bank, where forking is safe, `mkdocs build`
-    leaves the lists of case studies to the second process (`start_background`)."""
+    """A build of `catalog` in `mode`, beside the site's `authored` files, with the
+    vocabulary file and folder of templates in `settings`; `search_index`: the options
+    `search_index` and `search_index_in_serve`. On a big bank, where forking is safe, `mkdocs
+    build` leaves the lists of case studies to the second process (`start_background`). A
+    preview's renderer starts from what the last rebuild made, unless a setting changed since,
+    and leaves what it makes for the next (`Preview.read`, `Renderer.memo`)."""
     big = len(catalog.case_studies) >= background_threshold()
     later = mode is Mode.BUILD and big and fork_is_safe()
+    vocabulary_file, templates_dir = settings
+    memo = None
+    if preview is not None:
+        memo = preview.read(reads or ReadCache(), [vocabulary_file, TEMPLATES, templates_dir])
     renderer = Renderer(
         catalog,
         templates_dir=templates_dir,
@@ -333,7 +583,13 @@ def start(
         lists=Lists.LATER if later else mode.lists,
         memo=memo,
     )
-    return Bank(mode, catalog, renderer, authored, stats or Stats())
+    if preview is not None:
+        preview.memo = renderer.fresh  # For the next rebuild.
+    bank = Bank(mode, catalog, renderer, root, authored, stats or Stats())
+    wanted, in_serve = search_index
+    studies = len(catalog.case_studies)
+    bank.indexing = wanted and studies > 0 and mode.indexes_search(studies, in_serve)
+    return bank
 
 
 def authored_files(files: Iterable[tuple[str, str, str | None]], root: Path) -> dict[str, str]:

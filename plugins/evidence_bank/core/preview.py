@@ -13,6 +13,17 @@ folder between rebuilds and renders again only the pages it is told changed. The
   served (`Preview.write_later`), only the files that changed.
 
 `mkdocs build` makes everything afresh: it is the source of truth.
+
+A draft kept outside `case_studies/` is previewed through a folder of links (`cli/preview.py`);
+the operating system reports no change in a folder when a file a link in it points to changes,
+so the folder each linked file really is in is watched too, for that file only
+(`Preview.linked`, `changes_observer`). When a rebuild fails (a draft saved with a mistake),
+MkDocs keeps every request waiting until a rebuild succeeds, saying why only in the terminal;
+instead each page answers with the problems (`Preview.showing_failures`, `Preview.app`).
+
+MkDocs is not imported here: the adapter (`mkdocs_plugin/preview.py`) tells MkDocs which pages
+changed and hands its server to these pieces. The log filters a preview adds to MkDocs' loggers
+(by name) are removed when it closes.
 """
 
 from __future__ import annotations
@@ -21,6 +32,8 @@ import contextlib
 import gc
 import html
 import logging
+import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -52,13 +65,34 @@ class Preview:
         """The theme's templates, compiled once for the preview's life."""
         self.building = False
         self._collector = True
+        self._cancelled = False
+        self.kept: dict[str, Any] = {}
+        """What the adapter keeps of the pages not made again (MkDocs' page files), by src_uri."""
+        self._kept_with: tuple[Any, ...] = ()
+        # MkDocs warns on every dirty rebuild that links may be stale, which would stop a
+        # strict preview; the plugin makes again every page an edit changes.
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+        logging.getLogger("mkdocs.livereload").addFilter(_requests_not_warnings)
+
+    def close(self) -> None:
+        """The preview ends: its last downloads written, MkDocs' loggers as they were."""
+        try:
+            self.wait()
+        finally:
+            logging.getLogger("mkdocs.commands.build").removeFilter(_not_dirty_warning)
+            logging.getLogger("mkdocs.livereload").removeFilter(_requests_not_warnings)
 
     def begin(self) -> None:
-        """A rebuild starts: the last one's downloads written first; no automatic garbage
-        collection meanwhile (it would stop the rebuild for half a second at a time to scan the
-        pages held from the first build)."""
+        """A rebuild starts: the last one's downloads, if still being written, stopped at the
+        next file (this rebuild writes every one that differs from what was written); no
+        automatic garbage collection meanwhile (it would stop the rebuild for half a second at
+        a time to scan the pages held from the first build)."""
+        self._cancelled = True
         self.building = True
-        self.wait()
+        try:
+            self.wait()
+        finally:
+            self._cancelled = False
         self._collector = gc.isenabled()
         gc.disable()
 
@@ -98,6 +132,12 @@ class Preview:
         related = catalog.related.get(study.slug, ())
         return self.changed(page.src_uri, (stamp, study.body, related))
 
+    def kept_with(self, settings: tuple[Any, ...]) -> dict[str, Any]:
+        """`kept`, forgotten first if any of the `settings` its pages were made with changed."""
+        if settings != self._kept_with:
+            self.kept, self._kept_with = {}, settings
+        return self.kept
+
     def linked(self, case_studies: Path, root: Path) -> dict[str, set[str]]:
         """For a draft previewed through a folder of links (`cli/preview.py`): the folders the
         linked files really are in, outside `case_studies`, with those files' names. Problems
@@ -121,12 +161,21 @@ class Preview:
 
     def write_later(self, write: Callable[[Callable[[str, bytes], bool]], None]) -> None:
         """Run `write(changed)` in a thread, once this rebuild's pages are served: the downloads
-        (at 5,000 case studies, the open data and feeds take 2 s to make). `wait` joins it."""
+        (at 5,000 case studies, the open data and feeds take 2 to 3 s to make). `wait` joins it;
+        `begin` stops it first, so that a save made while it runs is previewed at once rather
+        than after it (a download is noted as written only as it is written)."""
         self.wait()
+
+        def changed(key: str, value: Any) -> bool:
+            if self._cancelled:
+                raise _Cancelled
+            return self.changed(key, value)
 
         def run() -> None:
             try:
-                write(self.changed)
+                write(changed)
+            except _Cancelled:
+                pass
             except BaseException as error:  # Reported by the next rebuild (`wait`).
                 self._error = error
 
@@ -197,6 +246,68 @@ class Preview:
             return [failure]
 
         return app
+
+
+class _Cancelled(Exception):
+    """Stops the writing of a rebuild's downloads when the next rebuild starts."""
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+_REQUEST = re.compile(r'(?:\[[0-9:]+\] )?"[A-Z]+ ')
+"""A request's log line: `[12:00:00] "GET /page/ HTTP/1.1" code 500`."""
+
+
+def _requests_not_warnings(record: logging.LogRecord) -> bool:
+    """The server logs each request not answered 200 as a warning, from its own threads, and a
+    strict build counts every warning logged while it runs: a browser waiting on the failure
+    page (500) would stop each later rebuild of a strict site. They are about the browser's
+    requests, not the build: logged as information."""
+    if record.levelno == logging.WARNING and _REQUEST.match(str(record.msg)):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
+
+
+def changes_observer(only: dict[str, set[str]]) -> Any:
+    """A watchdog observer of the operating system's change notices (inotify on Linux), for
+    MkDocs' live reload, which otherwise looks for changed files every half second, reading
+    every file of the folders it watches each time (thousands of case studies): the notices say
+    at once what changed. Only changes count: the operating system also reports files being
+    opened and read.
+
+    `only` maps folders to the names of the only files in them whose changes count (a draft in
+    a folder of other files): a change to one is a change to it, or a file renamed to it, as an
+    editor saves by writing a new file and renaming it over the old one."""
+    from watchdog import events
+    from watchdog.observers import Observer
+
+    changes = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent]
+    changes += [events.FileMovedEvent, events.FileClosedEvent, events.DirCreatedEvent]
+    changes += [events.DirDeletedEvent, events.DirMovedEvent]
+
+    class ChangesOnly(Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, handler: Any, path: Any, **options: Any) -> Any:
+            names = only.get(os.path.abspath(path))
+            if names is not None:
+                handler = _OnlyFiles(handler, names)
+            return super().schedule(handler, path, event_filter=changes, **options)
+
+    return ChangesOnly()
+
+
+class _OnlyFiles:
+    """An event handler passing on only the events that touch files of the given names."""
+
+    def __init__(self, handler: Any, names: set[str]) -> None:
+        self.handler = handler
+        self.names = names
+
+    def dispatch(self, event: Any) -> None:
+        touched = {os.path.basename(event.src_path), os.path.basename(event.dest_path or "")}
+        if touched & self.names:
+            self.handler.dispatch(event)
 
 
 class _Said(logging.Handler):
