@@ -50,6 +50,8 @@ FIELDS = (
     "peak_mb",
     "build_process_mb",
     "pagefind_mb",
+    "pagefind_at_once_mb",
+    "pagefind_s",
     "plugin_s",
     "background_s",
     "background_mb",
@@ -242,12 +244,14 @@ def build_row(
         background = figures["background"] or {}
         # The second process runs beside the build, on the other core: only the build's waits
         # for it are the plugin's time in the build; its own time is reported apart.
-        plugin, own, pagefind = (
-            figures[k] for k in ("plugin_seconds", "peak_mb", "search_peak_mb")
+        plugin, own, pagefind, pagefind_s = (
+            figures[k] for k in ("plugin_seconds", "peak_mb", "search_peak_mb", "search_seconds")
         )
+        at_once = figures.get("search_at_once_mb")
         extra, extra_mb = background.get("seconds"), background.get("peak_mb")
     else:  # Compat: a checkout from before the plugin wrote its figures (#14) logged them.
-        plugin, own, pagefind, extra, extra_mb = _figures_from_log(log)
+        plugin, own, pagefind, pagefind_s, extra, extra_mb = _figures_from_log(log)
+        at_once = None
     size, largest = site_stats(work / "site")
     row = {
         "system": system,
@@ -256,6 +260,8 @@ def build_row(
         "peak_mb": peak,
         "build_process_mb": own,
         "pagefind_mb": pagefind,
+        "pagefind_at_once_mb": at_once,
+        "pagefind_s": pagefind_s,
         "plugin_s": plugin,
         "background_s": extra,
         "background_mb": extra_mb,
@@ -270,8 +276,11 @@ def build_row(
     return row
 
 
-def _figures_from_log(log: str) -> tuple[float, float, float, float | None, float | None]:
-    """(plugin s, build process MB, Pagefind MB, worker s, worker MB) from an older build's log."""
+def _figures_from_log(
+    log: str,
+) -> tuple[float, float, float, float, float | None, float | None]:
+    """(plugin s, build process MB, Pagefind MB, Pagefind s, worker s, worker MB) from an older
+    build's log."""
     found = re.findall(r"indexed in ([0-9.]+) s, pages and files generated in ([0-9.]+) s", log)
     plugin = sum(float(x) for x in found[0])
     plugin += float(re.findall(r"per-page work .* took ([0-9.]+) s", log)[0])
@@ -283,7 +292,8 @@ def _figures_from_log(log: str) -> tuple[float, float, float, float | None, floa
     worker_s, worker_mb, waited = (float(x) for x in worker[0]) if worker else (None, None, 0.0)
     own = float(re.findall(r"peak memory of the build process: ([0-9.]+) MB", log)[0])
     pagefind = float(re.findall(r"Pagefind's peak memory ([0-9.]+) MB", log)[0])
-    return plugin + waited, own, pagefind, worker_s, worker_mb
+    pagefind_s = float(re.findall(r"search index built in ([0-9.]+) s", log)[0])
+    return plugin + waited, own, pagefind, pagefind_s, worker_s, worker_mb
 
 
 def run(n: int, preview: bool, before: Path | None = None) -> list[dict[str, Any]]:
@@ -312,6 +322,8 @@ def run(n: int, preview: bool, before: Path | None = None) -> list[dict[str, Any
                 "peak_mb": peak,
                 "build_process_mb": peak,
                 "pagefind_mb": None,
+                "pagefind_at_once_mb": None,
+                "pagefind_s": None,
                 "plugin_s": None,
                 "background_s": None,
                 "background_mb": None,
@@ -394,7 +406,7 @@ def main() -> int:
     print(f"\n{dt.date.today().isoformat()} on {machine}")
     header = (
         f"{'N':>6} {'system':<7} {'build s':>8} {'peak MB':>8} {'own MB':>7} {'index MB':>8} "
-        f"{'plugin s':>9} {'2nd s':>8} {'2nd MB':>9} "
+        f"{'at once':>8} {'index s':>8} {'plugin s':>9} {'2nd s':>8} {'2nd MB':>9} "
         f"{'site MB':>8} {'largest KB':>10} {'search KB':>9} {'edit s':>7}"
     )
     print(header)
@@ -406,7 +418,8 @@ def main() -> int:
         print(
             f"{row['n']:>6} {row['system']:<7} {cell(row['build_s'], 8)} "
             f"{cell(row['peak_mb'], 8)} {cell(row['build_process_mb'], 7)} "
-            f"{cell(row['pagefind_mb'], 8)} {cell(row['plugin_s'], 9)} "
+            f"{cell(row['pagefind_mb'], 8)} {cell(row['pagefind_at_once_mb'], 8)} "
+            f"{cell(row['pagefind_s'], 8)} {cell(row['plugin_s'], 9)} "
             f"{cell(row['background_s'], 8)} {cell(row['background_mb'], 9)} "
             f"{cell(row['site_mb'], 8)} "
             f"{cell(row['largest_page_kb'], 10)} {cell(row['first_search_kb'], 9)} "
