@@ -92,8 +92,10 @@ def _meta(title: str, description: str, extra: dict[str, Any] | None) -> dict[st
 
 
 _STORY = "<!-- evidence-bank: the story -->"
-ANY_ID = re.compile(r'\sid="([^"]+)"')
-_ID_SUB = re.compile(r'(\sid=")([^"]+)(")')
+# `id="` found first and the space before it checked behind: a pattern that starts with a fixed
+# string is found several times faster than one that starts with `\s` (same matches).
+ANY_ID = re.compile(r'(?<=\s)id="([^"]+)"')
+_ID_SUB = re.compile(r'(?<=\s)(id=")([^"]+)(")')
 
 THEME_IDS = frozenset({"main-content", "eb-header-q"})
 """Ids the bank's theme gives elements around every page's content (`theme/main.html`: the
@@ -595,8 +597,11 @@ class Renderer:
                 anchor in template_ids or anchor in THEME_IDS or anchor.startswith(THEME_ID_PREFIX)
             )
 
-        taken = {*template_ids, *ANY_ID.findall(story)}
+        found = ANY_ID.findall(story)
         renamed: dict[str, str] = {}
+        if not any(reserved(anchor) for anchor in found):  # Almost every story: none to rename.
+            return StudyPage(shell.before + story + shell.after, renamed, shell)
+        taken = {*template_ids, *found}
 
         def rename(match: re.Match[str]) -> str:
             old = match.group(2)
