@@ -55,3 +55,20 @@ def test_the_policy_leaves_out_what_it_was_not_given() -> None:
     html, unknown = csp.add_policy(PAGE.format(theme=THEME, body=""), frozenset())
     assert _script_src(html) == ["'self'", "'wasm-unsafe-eval'"]
     assert unknown == ["__md_scope=new URL('..',location)"]
+
+
+@pytest.mark.parametrize(
+    ("html", "scripts"),
+    [
+        ("<script>a</script><script>b</script>", ["a", "b"]),
+        ("<script>a<script>b</script>", ["a<script>b"]),  # ends at the first end tag
+        ("<script>a</script >b</script>", ["a</script >b"]),
+        ("<scripts>no</script><script\n>yes</script>", ["yes"]),
+        ('<script src="x.js"></script><script>run</script>', ["run"]),
+        ("<script>never ends", []),
+        ("<script>x</script><script>never ends", ["x"]),
+        ("<SCRIPT>Upper</SCRIPT>", ["Upper"]),
+    ],
+)
+def test_inline_scripts_end_at_their_first_end_tag(html: str, scripts: list[str]) -> None:
+    assert csp._inline_scripts(html, csp._lower(html)) == scripts

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from evidence_bank.core import catalog, vocabulary
-from evidence_bank.core.render import Renderer
+from evidence_bank.core.render import ANY_ID, Renderer, find_ids
 
 from tests.helpers import ROOT, VOCABULARY
 
@@ -46,3 +46,21 @@ def test_a_story_id_the_page_has_is_renamed(
     for old, new in renamed.items():
         assert f'id="{new}"' in made.html
         assert f'id="{old}"' not in made.html or old in made.shell.ids
+
+
+@pytest.mark.parametrize(
+    ("html", "ids"),
+    [
+        ('<h2 id="a">A</h2><p id="b">B</p>', ["a", "b"]),
+        ('<h2\tid="tab">T</h2>\n<p\nid="line">L</p>', ["tab", "line"]),
+        ('<h2\u2003id="wide-space">W</h2>', ["wide-space"]),
+        ('<h2 data-id="not">N</h2><h2 xid="not">N</h2>', []),
+        ('id="at-the-start"', []),
+        ('<h2 id="">empty</h2><h2 id="after">A</h2>', ["after"]),
+        # An `id="` that is not an attribute swallows text up to its quote, as the pattern does.
+        ('<p xid=" id="y">', ["y"]),
+        ('<p title="x" id=" id="y">', [" id="]),
+    ],
+)
+def test_ids_are_found_as_the_pattern_finds_them(html: str, ids: list[str]) -> None:
+    assert find_ids(html) == ids == ANY_ID.findall(html)

@@ -26,7 +26,8 @@ from collections.abc import Callable
 # Each is matched in the page in lower case (`_lower`): a pattern that starts with a fixed string
 # is found several times faster than one that starts with a space or ignores case. HTML's names
 # of elements and attributes are case-insensitive in ASCII only, as lower case is here.
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S)
+_SCRIPT_START = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>")
+"""An inline script's start tag; its text runs to the first `</script>` after it."""
 _INLINE_STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<body>.*?)</style>", re.S)
 _STYLE_ATTRIBUTE = re.compile(r"style=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')")
 _HTML_SPACE = frozenset(" \t\n\f\r")
@@ -43,12 +44,21 @@ def _hash(text: str) -> str:
 
 
 def _inline_scripts(html: str, lower: str) -> list[str]:
-    """The text of every inline script in `html` a browser would run (not a data block)."""
-    return [
-        html[m.start("body") : m.end("body")]
-        for m in _INLINE_SCRIPT.finditer(lower)
-        if not _SOURCE.search(m["attrs"]) and not _DATA_TYPES.search(m["attrs"] + " ")
-    ]
+    """The text of every inline script in `html` a browser would run (not a data block).
+
+    Each script's end is found by `str.find`: a pattern's lazy `.*?</script>` tried to match at
+    every character of every script, and every page is scanned."""
+    scripts = []
+    at = 0
+    while (start := _SCRIPT_START.search(lower, at)) is not None:
+        end = lower.find("</script>", start.end())
+        if end < 0:
+            break  # No script ends after this one's start, so none after it does either.
+        attrs = start["attrs"]
+        if not _SOURCE.search(attrs) and not _DATA_TYPES.search(attrs + " "):
+            scripts.append(html[start.end() : end])
+        at = end + len("</script>")
+    return scripts
 
 
 def script_hashes(html: str) -> frozenset[str]:
@@ -57,12 +67,20 @@ def script_hashes(html: str) -> frozenset[str]:
     return frozenset(_hash(script) for script in _inline_scripts(html, _lower(html)))
 
 
-def policy(html: str, allowed: frozenset[str], lower: str | None = None) -> str:
+def policy(
+    html: str,
+    allowed: frozenset[str],
+    lower: str | None = None,
+    hashes: frozenset[str] | None = None,
+) -> str:
     """The policy for one page, allowing those of its inline scripts that are in `allowed`
-    (`lower`: the page as `_lower` gives it, if already made)."""
+    (`lower`: the page as `_lower` gives it, if already made; `hashes`: its inline scripts'
+    hashes, if already found)."""
     if lower is None:
         lower = _lower(html)
-    scripts = sorted({_hash(script) for script in _inline_scripts(html, lower)} & allowed)
+    if hashes is None:
+        hashes = frozenset(_hash(script) for script in _inline_scripts(html, lower))
+    scripts = sorted(hashes & allowed)
     styles = sorted(
         {_hash(html[m.start("body") : m.end("body")]) for m in _INLINE_STYLE.finditer(lower)}
     )
@@ -110,15 +128,18 @@ def add_policy(html: str, allowed: frozenset[str]) -> tuple[str, list[str]]:
     """The page with its policy as the first element of `<head>`, and the start of each inline
     script in it that is not in `allowed` (which the policy leaves out)."""
     lower = _lower(html)
+    scripts = _inline_scripts(html, lower)
+    hashes = [_hash(script) for script in scripts]
     unknown = [
         " ".join(script.split())[:SHOWN]
-        for script in _inline_scripts(html, lower)
-        if _hash(script) not in allowed
+        for script, hashed in zip(scripts, hashes, strict=True)
+        if hashed not in allowed
     ]
     head = _HEAD.search(lower)
     if head is None:
         return html, unknown
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, allowed, lower)}">'
+    content = policy(html, allowed, lower, frozenset(hashes))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     return html[: head.end()] + meta + html[head.end() :], unknown
 
 

@@ -82,18 +82,22 @@ ATTRIBUTES: dict[str, set[str]] = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
+_CLEANER = nh3.Cleaner(
+    tags=set(TAGS),
+    clean_content_tags={"script", "style"},
+    attributes=ATTRIBUTES,
+    url_schemes=set(URL_SCHEMES),
+    link_rel=None,
+    strip_comments=True,
+    filter_style_properties={"text-align"},
+)
+"""The allow-list, built once: `nh3.clean` builds it again at every call (0.05 ms; a build
+cleans over two pieces of HTML for each case study)."""
+
+
 def clean(html: str) -> str:
     """The article HTML with anything outside the allow-list removed."""
-    return nh3.clean(
-        html,
-        tags=set(TAGS),
-        clean_content_tags={"script", "style"},
-        attributes=ATTRIBUTES,
-        url_schemes=set(URL_SCHEMES),
-        link_rel=None,
-        strip_comments=True,
-        filter_style_properties={"text-align"},
-    )
+    return _CLEANER.clean(html)
 
 
 def clean_around(html: str, marker: str) -> tuple[str, str]:
