@@ -286,7 +286,8 @@ class Bank:
         pieces = self.set_aside.get(src_uri)
         if pieces is not None:
             if self.background is not None:  # The lists it made (waited for once).
-                pieces = self.background.lists()[src_uri]
+                # Each page is made once in a build: its lists need not be kept after.
+                pieces = self.background.lists().pop(src_uri)
             html = restore_html(html, pieces)
             ids = {i for piece in pieces for i in ANY_ID.findall(piece)}
         if src_uri in self.sanitised:
@@ -294,6 +295,12 @@ class Bank:
             # is made (`study_page`).
             html = sanitise.clean(html)
         return html, ids
+
+    def made_here(self, src_uri: str) -> bool:
+        """Whether the page at `src_uri` is one the bank made (a case study's, or one that
+        lists case studies): once it is written, nothing reads its HTML again, which MkDocs
+        would otherwise keep until the build ends (about 130 MB at 10,000 case studies)."""
+        return src_uri in self.stories or src_uri in self.set_aside or src_uri in self.sanitised
 
     def check_links(
         self, src_uris: Collection[str], ids_of: Callable[[str], set[str] | None] | None = None

@@ -148,7 +148,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         return None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self.bank is not None and page.file.src_uri in self.bank.stories:
+        if self.bank is not None and self.bank.made_here(page.file.src_uri):
             page.content = None  # Written once this returns; else held until the build ends.
         return self.session.written(output, page.file.dest_uri, page.file.src_uri)
 
