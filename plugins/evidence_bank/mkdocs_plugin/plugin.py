@@ -149,7 +149,7 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.bank is not None and self.bank.made_here(page.file.src_uri):
-            page.content = None  # Written once this returns; else held until the build ends.
+            page.content, page.toc = None, TableOfContents([])  # Written: else kept to the end.
         return self.session.written(output, page.file.dest_uri, page.file.src_uri)
 
     def on_template_context(
