@@ -270,7 +270,7 @@ class Bank:
         """Once the pages are added: in a build, what was read and made lives until the build
         ends, so garbage collections (the second process's too) leave it alone rather than scan
         it again and again (`close` puts the collector back); the second process starts, if
-        `start` left the lists to it."""
+        `start` left the lists to it, and this one lets go of what only that one needs."""
         if self.mode is Mode.BUILD:
             gc.freeze()
             self.frozen = True
@@ -278,6 +278,11 @@ class Bank:
             self.background = Background(
                 self.renderer, list(self.stories.values()), site, self.authored
             )
+            # Only the downloads read a case study's front matter, and the second process,
+            # which has its own copy, writes them: here it would be held to the end for
+            # nothing (70 MB at 10,000 case studies).
+            for study in (*self.catalog.case_studies, *self.catalog.withdrawn):
+                study.front_matter.clear()
 
     def page_html(self, src_uri: str, html: str) -> tuple[str, set[str]]:
         """A generated page's HTML with what it set aside back in place, sanitised if it lists
