@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from evidence_bank.core import background, render
@@ -239,3 +240,30 @@ def test_the_navigation_rendered_once_a_folder_is_the_same_as_rendered_for_each_
     shared = _same_site(tmp_path, project, _from(999), _from(999) + each)
     page = shared["case-studies/page/2/index.html"].decode()
     assert page.count('class="md-nav__link"') > 5  # the navigation is there
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_a_page_of_the_bank_lets_go_of_its_html_and_contents_once_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside: bool
+) -> None:
+    # MkDocs keeps every page until the build ends; a big bank's pages (a case study's, and
+    # those that list case studies) are read no more once written, so they are let go of.
+    from evidence_bank.mkdocs_plugin.plugin import EvidenceBankPlugin
+
+    monkeypatch.setenv("EB_BACKGROUND_FROM", "1" if beside else "999")
+    project = _project(tmp_path, count=60)
+    seen = []
+    on_env = EvidenceBankPlugin.on_env
+
+    def spy(self: EvidenceBankPlugin, env: object, /, **kwargs: Any) -> object:
+        seen.append(kwargs["files"])
+        return on_env(self, env, **kwargs)
+
+    monkeypatch.setattr(EvidenceBankPlugin, "on_env", spy)
+    plugin = built_plugin(project)
+    assert (plugin.session.stats.background is not None) is beside
+    pages = {file.src_uri: file.page for file in seen[0].documentation_pages()}
+    made = [src_uri for src_uri in pages if src_uri.startswith("case-studies/")]
+    assert len(made) == 62  # 60 case studies and the list's two pages.
+    assert all(pages[uri].content is None and not pages[uri].toc.items for uri in made)
+    assert pages["index.md"].content  # An authored page as MkDocs leaves it.

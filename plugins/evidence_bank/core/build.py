@@ -270,7 +270,7 @@ class Bank:
         """Once the pages are added: in a build, what was read and made lives until the build
         ends, so garbage collections (the second process's too) leave it alone rather than scan
         it again and again (`close` puts the collector back); the second process starts, if
-        `start` left the lists to it."""
+        `start` left the lists to it, and this one lets go of what only that one needs."""
         if self.mode is Mode.BUILD:
             gc.freeze()
             self.frozen = True
@@ -278,6 +278,11 @@ class Bank:
             self.background = Background(
                 self.renderer, list(self.stories.values()), site, self.authored
             )
+            # Only the downloads read a case study's front matter, and the second process,
+            # which has its own copy, writes them: here it would be held to the end for
+            # nothing (70 MB at 10,000 case studies).
+            for study in (*self.catalog.case_studies, *self.catalog.withdrawn):
+                study.front_matter.clear()
 
     def page_html(self, src_uri: str, html: str) -> tuple[str, set[str]]:
         """A generated page's HTML with what it set aside back in place, sanitised if it lists
@@ -286,7 +291,8 @@ class Bank:
         pieces = self.set_aside.get(src_uri)
         if pieces is not None:
             if self.background is not None:  # The lists it made (waited for once).
-                pieces = self.background.lists()[src_uri]
+                # Each page is made once in a build: its lists need not be kept after.
+                pieces = self.background.lists().pop(src_uri)
             html = restore_html(html, pieces)
             ids = {i for piece in pieces for i in ANY_ID.findall(piece)}
         if src_uri in self.sanitised:
@@ -294,6 +300,12 @@ class Bank:
             # is made (`study_page`).
             html = sanitise.clean(html)
         return html, ids
+
+    def made_here(self, src_uri: str) -> bool:
+        """Whether the page at `src_uri` is one the bank made (a case study's, or one that
+        lists case studies): once it is written, nothing reads its HTML again, which MkDocs
+        would otherwise keep until the build ends (about 130 MB at 10,000 case studies)."""
+        return src_uri in self.stories or src_uri in self.set_aside or src_uri in self.sanitised
 
     def check_links(
         self, src_uris: Collection[str], ids_of: Callable[[str], set[str] | None] | None = None

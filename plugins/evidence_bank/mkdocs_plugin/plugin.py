@@ -148,8 +148,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         return None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self.bank is not None and page.file.src_uri in self.bank.stories:
-            page.content = None  # Written once this returns; else held until the build ends.
+        if self.bank is not None and self.bank.made_here(page.file.src_uri):
+            page.content, page.toc = None, TableOfContents([])  # Written: else kept to the end.
         return self.session.written(output, page.file.dest_uri, page.file.src_uri)
 
     def on_template_context(
