@@ -110,3 +110,27 @@ def test_adversarial_benchmark_prints_its_table() -> None:
     assert "kind" in result.stdout and "peak MB" in result.stdout
     assert "lists nested (refused)" in result.stdout and "slope" in result.stdout
     assert Path(ROOT / "scripts" / "adversarial").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "address", "line"),
+    [
+        ("Read [the plan](https://[nhs.uk]/plan).\n", "https://[nhs.uk]/plan", 9),
+        # Found by Hypothesis: a reference inside an image inside a link.
+        (
+            "- [![][r]\n  \n  [r]: https://nhs.uk](https://nhs.uk)\n",
+            "https://nhs.uk](https://nhs.uk)",
+            11,
+        ),
+    ],
+    ids=["bracketed host", "nested reference"],
+)
+def test_an_address_that_cannot_be_read_is_a_problem_not_a_crash(
+    body: str, address: str, line: int
+) -> None:
+    """Python cannot split such an address (MkDocs would stop with its error on it): the story
+    check names it, on its line."""
+    (problem,) = story.read(body, 9, "a.md").problems
+    assert problem.found == f"a link or image address that cannot be read: '{address}'"
+    assert problem.line == line and problem.field == "body"
+    assert "https://" in problem.expected

@@ -39,7 +39,6 @@ from .model import CaseStudy
 from .preview import Preview
 from .problems import ProblemsError, Refusal, shown
 from .render import (
-    ANY_ID,
     BLOCKS,
     TEMPLATES,
     GeneratedPage,
@@ -47,6 +46,7 @@ from .render import (
     Renderer,
     StudyPage,
     StudyShell,
+    find_ids,
     restore_html,
 )
 from .search import SearchStats
@@ -294,7 +294,7 @@ class Bank:
                 # Each page is made once in a build: its lists need not be kept after.
                 pieces = self.background.lists().pop(src_uri)
             html = restore_html(html, pieces)
-            ids = {i for piece in pieces for i in ANY_ID.findall(piece)}
+            ids = {i for piece in pieces for i in find_ids(piece)}
         if src_uri in self.sanitised:
             # Defence in depth for contributed content. A case study's page is sanitised as it
             # is made (`study_page`).

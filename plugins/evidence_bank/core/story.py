@@ -156,6 +156,13 @@ def read(
                 scheme = script_scheme(value)
                 if scheme is not None:
                     found.address(scheme, value)
+                elif not _parses(value):
+                    found.add(
+                        f"a link or image address that cannot be read: '{value}'",
+                        "a web address starting https:// with a site's name after it "
+                        "(https://www.nhs.uk/...), or a link to another page of this site",
+                        value,
+                    )
                 elif _is_relative(value):
                     links.setdefault(value, None)
             if name in ("id", "class") or (name in allowed and name != "style"):
@@ -342,6 +349,16 @@ class _Found:
 
 
 # -- links to the site's own pages -------------------------------------------------------------
+
+
+def _parses(address: str) -> bool:
+    """Whether `address` can be read as a web address at all (a host in square brackets that is
+    no IPv6 address, `https://[x]/`, cannot: MkDocs would stop with Python's error on it)."""
+    try:
+        urlsplit(address)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_relative(address: str) -> bool:
