@@ -42,8 +42,9 @@ function searchTerms(words) {
 
 // Pagefind answers a word it does not hold with the pages that hold the longest start of it that
 // it does hold ("orchid" finds "or"; upstream Pagefind/pagefind#599). Then every result (of that
-// index, or of that part of it) lacks the word, so the first result tells: unless it holds each word (or a word starting like it, as
-// Pagefind's stemming allows), there are no results, and null says so.
+// index, or of that part of it) lacks the word, so the first result tells: unless it holds each
+// word (or a word starting like it, as Pagefind's stemming allows), there are no results, and
+// null says so.
 async function genuine(results, terms) {
   if (!terms || !results.length) return results;
   const page = await results[0].data();
