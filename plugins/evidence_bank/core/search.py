@@ -329,7 +329,7 @@ class _Ahead:
         self.live: set[subprocess.Popen[bytes]] = set()
         self.folders: list[tempfile.TemporaryDirectory[str]] = []
         self.runner = ThreadPoolExecutor(1, thread_name_prefix="evidence-bank-pagefind-ahead")
-        self.slots = threading.BoundedSemaphore(max(1, min(RUNNING_AT_ONCE, os.cpu_count() or 1)))
+        self.slots = threading.BoundedSemaphore(_running_at_once())
         """Shared with `index`'s runs, so that no more Pagefind processes run at once."""
 
     def added(self, page: str, searchable: bool, source: Path, written: Future[None]) -> None:
@@ -353,16 +353,14 @@ class _Ahead:
         writes in order), its pages linked into a folder of their own, indexed."""
         written.result()
         read = self.folder(source, pages)
-        return _run(self.command(number, read), nice=True, live=self.live, slots=self.slots)
+        command = _command(self.pagefind, self.chosen, read, self.site, number)
+        return _run(command, nice=True, live=self.live, slots=self.slots)
 
     def folder(self, source: Path, pages: Sequence[str]) -> Path:
         folder = tempfile.TemporaryDirectory(prefix="evidence-bank-search-part-")
         self.folders.append(folder)
         _link(source, Path(folder.name), pages)
         return Path(folder.name)
-
-    def command(self, number: int, read: Path) -> list[str]:
-        return _command(self.pagefind, self.chosen, read, self.site, number)
 
     def close(self) -> None:
         self.runner.shutdown(wait=False, cancel_futures=True)
@@ -441,13 +439,14 @@ def index(
     rest run side by side, `RUNNING_AT_ONCE` at most. Raises PagefindError with Pagefind's
     messages if one fails, or if there is no searchable page."""
     source.flush()
-    if source.folder is None or not source.pages:
+    pages = source.pages
+    if source.folder is None or not pages:
         raise PagefindError("No page of the site is searchable (none has data-pagefind-body).")
     started = time.perf_counter()
     ahead, source._ahead = source._ahead, None
     runs: list[_Run] = []
     begun: list[Future[_Run]] = []
-    at_once = max(1, min(RUNNING_AT_ONCE, os.cpu_count() or 1))
+    at_once = _running_at_once()
     slots = ahead.slots if ahead is not None else threading.BoundedSemaphore(at_once)
     with contextlib.ExitStack() as stack:
         if ahead is not None:
@@ -458,16 +457,16 @@ def index(
             output = site / chosen.folder
             made = None
             if ahead is not None and (chosen, output) == (ahead.chosen, ahead.site / chosen.folder):
-                made = _made_ahead(ahead, source.pages)
+                made = _made_ahead(ahead, pages)
             if made is not None:
                 begun, numbered = made
                 count = max([len(begun), *(number for number, _ in numbered)])
             else:
                 _forget_parts(output)
                 split = (
-                    [source.pages]
+                    [pages]
                     if chosen.pages_per_part is None
-                    else parts(source.pages, _pages_per_part(chosen))
+                    else parts(pages, _pages_per_part(chosen))
                 )
                 numbered, count = list(enumerate(split, 1)), len(split)
             for number, pages in numbered:
@@ -517,8 +516,14 @@ def _made_ahead(
         shutil.rmtree(ahead.site / ahead.chosen.folder, ignore_errors=True)
         return None
     searchable = set(pages)
-    rest = parts([page for page in ahead.waiting if page in searchable], ahead.most)
-    return begun, later + list(enumerate((part for part in rest if part), len(ahead.parts) + 1))
+    rest = [page for page in ahead.waiting if page in searchable]
+    split = parts(rest, ahead.most) if rest else []
+    return begun, later + list(enumerate(split, len(ahead.parts) + 1))
+
+
+def _running_at_once() -> int:
+    """`RUNNING_AT_ONCE`, or fewer on a machine with fewer cores."""
+    return max(1, min(RUNNING_AT_ONCE, os.cpu_count() or 1))
 
 
 def _pages_per_part(chosen: SearchIndex) -> int:
