@@ -469,13 +469,13 @@ def index(
                     else parts(pages, _pages_per_part(chosen))
                 )
                 numbered, count = list(enumerate(split, 1)), len(split)
-            for number, pages in numbered:
+            for number, part in numbered:
                 if number == 1 == count:
                     read = source.folder
                 else:
                     folder = tempfile.TemporaryDirectory(prefix="evidence-bank-search-part-")
                     read = Path(stack.enter_context(folder))
-                    _link(source.folder, read, pages)
+                    _link(source.folder, read, part)
                 commands.append(_command(pagefind, chosen, read, site, number))
             if chosen.pages_per_part is not None:
                 listed[output] = [_part(number) + "/" for number in range(2, count + 1)]
