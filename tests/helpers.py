@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -250,3 +251,10 @@ def read_pagefind(read: Callable[[str], bytes]) -> dict[str, Any]:
         "sorts": {name: [urls[number] for number in order] for name, order in sorts},
         "meta": meta_keys,
     }
+
+
+def interruptible() -> None:
+    """For `subprocess.Popen(preexec_fn=...)`: Ctrl+C (SIGINT) stops the child as a terminal
+    delivers it. A program started from a background job (CI, or `./scripts/test &`) would
+    otherwise inherit an ignored SIGINT, and Python leaves an ignored SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -16,7 +16,7 @@ from evidence_bank.cli import new_case_study
 from evidence_bank.core import catalog, fields, frontmatter, issue_form, scaffold, validate
 from evidence_bank.core import vocabulary as vocabulary_module
 
-from tests.helpers import MINIMAL, ROOT, VOCABULARY
+from tests.helpers import MINIMAL, ROOT, VOCABULARY, interruptible
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -198,9 +198,7 @@ def _terminal(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
         stdout=terminal,
         stderr=terminal,
         start_new_session=True,
-        # Ctrl-C as a terminal delivers it: a program started from a background job (CI) would
-        # otherwise inherit an ignored SIGINT, and Python leaves an ignored SIGINT ignored.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=interruptible,  # Ctrl-C as a terminal delivers it
     )
     os.close(terminal)
     return process, controller

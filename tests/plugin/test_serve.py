@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from evidence_bank.core.preview import Preview
 
-from tests.helpers import MINIMAL, make_project
+from tests.helpers import MINIMAL, interruptible, make_project
 
 
 def _free_port() -> int:
@@ -72,6 +72,7 @@ def test_an_edited_case_study_is_rebuilt_and_served(tmp_path: Path) -> None:
     server = subprocess.Popen(
         [mkdocs, "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,
+        preexec_fn=interruptible,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -105,6 +106,7 @@ def _preview(
                 f"127.0.0.1:{port}",
             ],
             cwd=project,
+            preexec_fn=interruptible,
             env={
                 **os.environ,
                 "NO_MKDOCS_2_WARNING": "1",
