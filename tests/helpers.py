@@ -20,11 +20,14 @@ title: A minimal case study
 summary: Only the required fields.
 rung: co-design
 principles: [valuing-people]
+evidence: {strength: described, reason: Told by the people who did the work.}
+rung_basis: judged
 ---
 
 The story.
 """
-"""A case study with only the required fields; line 2 is `id`, line 3 `title`, ..."""
+"""A case study with only the required fields; line 2 is `id`, line 3 `title`, ..., line 7
+`evidence`, line 8 `rung_basis`."""
 
 
 def case_study(front: str = "", body: str = "The story.\n", *, base: bool = True) -> str:

@@ -25,11 +25,14 @@ def test_values_and_lines() -> None:
         "summary": "Only the required fields.",
         "rung": "co-design",
         "principles": ["valuing-people"],
+        "evidence": {"strength": "described", "reason": "Told by the people who did the work."},
+        "rung_basis": "judged",
     }
     assert front.value_lines[("title",)] == 3
     assert front.value_lines[("principles", 0)] == 6
+    assert front.value_lines[("rung_basis",)] == 8
     assert front.body == "\nThe story.\n"
-    assert front.body_line == 8
+    assert front.body_line == 10
 
 
 @pytest.mark.parametrize(

@@ -166,7 +166,7 @@ def test_consent_never_covers_the_consent_reference_or_the_file_name() -> None:
     problems = _check(CONSENT.format("Call 07700 900123"), slug="patient-9434765919")
     assert [(p.line, p.field, p.found) for p in problems] == [
         (1, "file name", "an NHS number (ending '19')"),
-        (10, "consent.reference", "a UK phone number (ending '23')"),
+        (12, "consent.reference", "a UK phone number (ending '23')"),
     ]
     assert all(p.expected == personal.PERSONAL_DATA_EXPECTED for p in problems)
     assert "web address" in problems[0].hint and "open data" in problems[1].hint
@@ -176,7 +176,7 @@ def test_a_message_names_field_line_and_kind_never_the_value() -> None:
     body = "First line.\n\nCall 07700 *900123* or write to jane.smith&#64;nhs.net.\n"
     problems = _check("place: SW1A 2AA\n", body=body)
     shown = "\n".join(map(str, problems))
-    assert [(p.line, p.field) for p in problems] == [(7, "place"), (12, "body"), (12, "body")]
+    assert [(p.line, p.field) for p in problems] == [(9, "place"), (14, "body"), (14, "body")]
     for value in ("900123", "jane.smith", "2AA"):
         assert value not in shown
 
@@ -184,7 +184,7 @@ def test_a_message_names_field_line_and_kind_never_the_value() -> None:
 def test_an_unissued_prefix_is_asked_about() -> None:
     (problem,) = _check(body="Ref QQ 12 34 56 C.\n")
     assert str(problem).startswith(
-        "a.md:9: body: something that looks like a National Insurance number"
+        "a.md:11: body: something that looks like a National Insurance number"
     )
     assert "(if it is not one, reword it" in str(problem)
 

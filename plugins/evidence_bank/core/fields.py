@@ -217,7 +217,31 @@ SOURCE = Record(
             max_length=300,
             example="Department of Health (Northern Ireland)",
         ),
-        Field("year", Year(), "Year of publication.", example=2018),
+        Field(
+            "year",
+            Year(),
+            "Year of publication (required, unless the source gives no date: then 'undated').",
+            example=2018,
+        ),
+        Field(
+            "undated",
+            Flag(),
+            "true only if the source gives no date anywhere (then leave out 'year').",
+            example=False,
+        ),
+        Field(
+            "draft",
+            Flag(),
+            "true if the source calls itself, or the part used, a draft.",
+            example=False,
+        ),
+        _text(
+            "locator",
+            "Where in the document this case study's material is: a part, section or pages.",
+            single_line=True,
+            max_length=200,
+            example="Annex A, pages 42-44",
+        ),
         Field("url", Url(), "Where to read it.", example="https://www.health-ni.gov.uk/"),
     )
 )
@@ -248,8 +272,37 @@ PATHWAY_STEP = Record(
         Field(
             "principles",
             Choices("principles"),
-            "The principles demonstrated at this step (leave out if the source names none).",
+            "The principles demonstrated at this step.",
             example=["valuing-people"],
+        ),
+        Field(
+            "principles_basis",
+            Choice("bases"),
+            "Whether the source names these principles at this step ('stated') or they are "
+            "the editors' reading ('judged'). Required when the step lists principles.",
+            example="stated",
+        ),
+    )
+)
+
+EVIDENCE = Record(
+    (
+        Field(
+            "strength",
+            Choice("evidence_strengths"),
+            "What backs the account, from 'described' (told by the people who did the work) to "
+            "'compared' (compared with people who did not take part).",
+            required=True,
+            example="described",
+        ),
+        _text(
+            "reason",
+            "Why this strength, in one to three short sentences: who wrote the sources, whether "
+            "anyone independent checked the work, what was measured.",
+            required=True,
+            max_length=600,
+            min_words=4,
+            example="The only source is the guide's own account, which calls this example a draft.",
         ),
     )
 )
@@ -295,11 +348,25 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
         example="co-design",
     ),
     Field(
+        "rung_basis",
+        Choice("bases"),
+        "Whether the source itself places the work on this rung ('stated') or the editors "
+        "judged it from what the source describes ('judged').",
+        required=True,
+        example="judged",
+    ),
+    Field(
         "principles",
         Choices("principles"),
         "The principles of co-production the work demonstrated.",
         required=True,
         example=["valuing-people", "cross-boundary-working"],
+    ),
+    Field(
+        "evidence",
+        EVIDENCE,
+        "The strength of the evidence behind the case study, and why.",
+        required=True,
     ),
     _text("reasoning", "Why this rung and these principles: the editorial judgement, in words."),
     Field(
@@ -339,6 +406,19 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
         example="completed",
     ),
     Field(
+        "status_date",
+        Date(partial=True),
+        "When the status was last known to be true, usually the newest source's date. "
+        "Required with 'status'.",
+        example="2018",
+    ),
+    Field(
+        "facts_from",
+        MapOf("key_facts", Text(max_length=400, single_line=True)),
+        "Where the key facts (organisations, place, period, status) come from, as reference "
+        "marks such as [source 1, page 3].",
+    ),
+    Field(
         "pathway",
         MapOf("pathway_steps", PATHWAY_STEP),
         "The steps of the co-production pathway: for each step the work reached, what was "
@@ -371,8 +451,9 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
     Field(
         "sources",
         ListOf(SOURCE, min_items=1),
-        "Where the facts come from: every fact in the "
-        "case study must be traceable to one of these.",
+        "Where the facts come from: every fact in the case study must be traceable to one of "
+        "these. A fact can name its source and the place in it with a reference mark, such as "
+        "[source 1, page 12], where 1 is the source's place in this list.",
     ),
     Field("contributors", ListOf(CONTRIBUTOR), "Who wrote or contributed to the case study."),
     Field(

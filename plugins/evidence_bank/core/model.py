@@ -15,6 +15,8 @@ class PathwayStep:
     done: str
     principles: tuple[str, ...]
     """Principle slugs demonstrated at this step, in vocabulary order."""
+    basis: str | None = None
+    """Whether the source names those principles (`stated`) or the editors judged them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,12 @@ class Source:
     publisher: str | None = None
     year: int | None = None
     url: str | None = None
+    undated: bool = False
+    """The source gives no date anywhere."""
+    draft: bool = False
+    """The source calls itself, or the part used, a draft."""
+    locator: str | None = None
+    """Where in the document the case study's material is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +111,15 @@ class CaseStudy:
     withdrawn_date: str | None = None
     """When set, the case study is withdrawn: its page is a notice, and it leaves every index."""
     withdrawn_reason: str | None = None
+    rung_basis: str | None = None
+    """Whether the source places the work on its rung (`stated`) or the editors judged it."""
+    evidence_strength: str | None = None
+    """A slug of `evidence_strengths`: what backs the account."""
+    evidence_reason: str | None = None
+    status_date: str | None = None
+    """When the status was last known to be true."""
+    facts_from: tuple[tuple[str, str], ...] = ()
+    """(key fact slug, its reference marks), in vocabulary order."""
     aliases: tuple[str, ...] = ()
     """Former slugs: each keeps its address as a redirect to this case study."""
     id_line: int = 2
@@ -119,6 +136,17 @@ class CaseStudy:
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_date is not None
+
+    @property
+    def evidence_years(self) -> tuple[int, int] | None:
+        """The oldest and newest years of its dated sources, if any is dated."""
+        years = [source.year for source in self.sources if source.year is not None]
+        return (min(years), max(years)) if years else None
+
+    @property
+    def judged(self) -> bool:
+        """Whether its rung is the editors' judgement rather than the source's."""
+        return self.rung_basis == "judged"
 
     @property
     def url(self) -> str:

@@ -223,12 +223,19 @@ def case_study(number: int, vocabulary: Vocabulary, seed: int = 0) -> tuple[str,
     place = writer.place
     sentence, paragraph = writer.sentence, writer.paragraph
     year = 2010 + number % 15
+    # The fields added since (#15) from a generator of their own, so the rest is unchanged.
+    added = random.Random(seed * 1_000_003 + number + 500_009)
     front: dict[str, Any] = {
         "id": f"cs-{100000 + number}",
         "title": f"Synthetic scheme {number} in {place}",
         "summary": paragraph(2),
         "rung": rng.choice(vocabulary.slugs("ladder")),
+        "rung_basis": added.choice(vocabulary.slugs("bases")),
         "principles": picked,
+        "evidence": {
+            "strength": added.choice(vocabulary.slugs("evidence_strengths")),
+            "reason": "Made up for tests: no one did this work. [source 1, page 1]",
+        },
         "reasoning": paragraph(3),
         "organisations": [f"{place} Council", f"{writer.programme} Partnership"],
         "place": place,
@@ -236,8 +243,14 @@ def case_study(number: int, vocabulary: Vocabulary, seed: int = 0) -> tuple[str,
         "service_area": rng.choice(vocabulary.slugs("service_areas")),
         "period": {"start": f"{year}-{rng.randint(1, 12):02d}", "end": str(year + 1)},
         "status": rng.choice(vocabulary.slugs("statuses")),
+        "status_date": str(year + 1),
+        "facts_from": {"place": "[source 1, page 1]", "period": "[source 1, section 2]"},
         "pathway": {
-            step: {"done": paragraph(3), "principles": rng.sample(picked, 1)}
+            step: {
+                "done": paragraph(3),
+                "principles": rng.sample(picked, 1),
+                "principles_basis": added.choice(vocabulary.slugs("bases")),
+            }
             for step in vocabulary.slugs("pathway_steps")
         },
         "group": {
@@ -260,6 +273,7 @@ def case_study(number: int, vocabulary: Vocabulary, seed: int = 0) -> tuple[str,
                 "title": f"Review of synthetic scheme {number}",
                 "publisher": f"{place} Council",
                 "year": year + 1,
+                "locator": "pages 1-4",
                 "url": f"https://www.example.org/synthetic/{number}",
             }
         ],

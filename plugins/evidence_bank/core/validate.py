@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import fields as f
-from . import personal, story
+from . import personal, references, story
 from .frontmatter import FrontMatter, KeyPath, Value, curly_quoted, explain_curly_quotes, field_name
 from .model import (
     CaseStudy,
@@ -69,6 +69,7 @@ def check(
     clean = checker.check(front.data, _TOP, ())
     if clean is not _BAD:
         checker.cross_checks(clean)
+        checker.story_marks(clean, front.body, front.body_line)
     problems = checker.problems
     told = story.read(front.body, front.body_line, path, extensions)
     problems += told.problems
@@ -376,6 +377,42 @@ class _Checker:
                             f"'{principle}', which the top-level principles do not list",
                             "every principle shown at a step also listed in 'principles'",
                         )
+        if clean.get("status") and not clean.get("status_date"):
+            self.report(
+                ("status",),
+                "a status with no date",
+                "'status_date' too: when the status was last known to be true, such as the "
+                "newest source's year (status_date: 2018)",
+            )
+        for step, answer in (clean.get("pathway") or {}).items():
+            if answer.get("principles") and not answer.get("principles_basis"):
+                self.report(
+                    ("pathway", step, "principles"),
+                    "principles with no 'principles_basis'",
+                    "principles_basis: stated (the source names them at this step) or "
+                    "principles_basis: judged (they are the editors' reading)",
+                )
+            elif answer.get("principles_basis") and not answer.get("principles"):
+                self.report(
+                    ("pathway", step, "principles_basis"),
+                    "a basis for principles the step does not list",
+                    "principles listed at this step, or no 'principles_basis'",
+                )
+        for index, source in enumerate(clean.get("sources") or ()):
+            if source.get("undated") and "year" in source:
+                self.report(
+                    ("sources", index, "undated"),
+                    f"'undated: true' beside the year {source['year']}",
+                    "either a year or 'undated: true', not both",
+                )
+            elif "year" not in source and not source.get("undated"):
+                self.report(
+                    ("sources", index),
+                    "a source with no year",
+                    "its year of publication (year: 2018), or 'undated: true' if the source "
+                    "gives no date anywhere",
+                )
+        self.marks(clean)
         published, reviewed = clean.get("published"), clean.get("last_reviewed")
         if published and reviewed and reviewed < published:
             self.report(
@@ -383,6 +420,89 @@ class _Checker:
                 f"{reviewed}, before it was published ({published})",
                 "a review date on or after the 'published' date",
             )
+
+
+    def marks(self, clean: dict[str, Any]) -> None:
+        """Reference marks in the text fields: each names a source in the list, in the
+        fields that may hold them; `facts_from` holds nothing else."""
+        count = len(clean.get("sources") or ())
+        for where, text in _texts(clean, ()):
+            allowed = _marked(where)
+            if allowed and where[0] == "facts_from" and not references.only_marks(text):
+                self.report(
+                    where,
+                    f"{_quote(text)}, which is not only reference marks",
+                    f"one or more reference marks, such as {references.EXAMPLE}",
+                )
+                continue
+            for written in references.unreadable(text):
+                self.report(
+                    where,
+                    f"a reference mark that cannot be read: {_quote(written)}",
+                    f"a mark written exactly as [source 1] or {references.EXAMPLE} (the "
+                    "source's number in the sources list, then a comma and where in it)",
+                )
+            for mark in references.found(text):
+                if not allowed:
+                    self.report(
+                        where,
+                        f"a reference mark ({mark.written}) in '{field_name(where)}'",
+                        "a title and summary without marks (they are shown alone, in lists and "
+                        "search results); put the mark after the fact in the story",
+                    )
+                    break
+                if mark.source > count:
+                    self.report(where, *_beyond(mark, count))
+
+    def story_marks(self, clean: dict[str, Any], body: str, body_line: int) -> None:
+        """The story's reference marks: each names a source in the list."""
+        count = len(clean.get("sources") or ())
+        for written in references.unreadable(body):
+            line = body_line + body.count("\n", 0, body.find(written))
+            self.problems.append(
+                Problem(
+                    self.path,
+                    line,
+                    "body",
+                    f"a reference mark that cannot be read: {_quote(written)}",
+                    f"a mark written exactly as [source 1] or {references.EXAMPLE}",
+                )
+            )
+        for mark in references.found(body):
+            if mark.source > count:
+                line = body_line + body.count("\n", 0, mark.start)
+                self.problems.append(Problem(self.path, line, "body", *_beyond(mark, count)))
+
+
+def _beyond(mark: references.Reference, count: int) -> tuple[str, str]:
+    listed = f"{count} source{'s' * (count != 1)}" if count else "no sources"
+    return (
+        f"{mark.written}, but the case study lists {listed}",
+        "a source number from the sources list (1 is the first)",
+    )
+
+
+def _texts(value: Any, where: KeyPath) -> list[tuple[KeyPath, str]]:
+    """Every text value in a checked front matter, with where it is."""
+    if isinstance(value, str):
+        return [(where, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _texts(item, (*where, key))]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in _texts(item, (*where, i))]
+    return []
+
+
+_MARKED = [tuple(name.split(".")) for name in references.MARKED_FIELDS]
+
+
+def _marked(where: KeyPath) -> bool:
+    """Whether the text at `where` may hold reference marks (`references.MARKED_FIELDS`)."""
+    return any(
+        len(pattern) == len(where)
+        and all(part == "*" or part == key for part, key in zip(pattern, where, strict=True))
+        for pattern in _MARKED
+    )
 
 
 _GROUPS: dict[type[f.Kind], Callable[[_Checker, Value, Any, KeyPath], Any]] = {
@@ -461,7 +581,12 @@ def _build(
         period_end=period.get("end"),
         status=clean.get("status"),
         pathway=tuple(
-            PathwayStep(step, answer["done"], principles(answer.get("principles", [])))
+            PathwayStep(
+                step,
+                answer["done"],
+                principles(answer.get("principles", [])),
+                answer.get("principles_basis"),
+            )
             for step, answer in vocab_order(pathway, "pathway_steps")
         ),
         group=tuple(
@@ -478,7 +603,15 @@ def _build(
         evaluation=clean.get("evaluation"),
         what_was_hard=clean.get("what_was_hard"),
         sources=tuple(
-            Source(s["title"], s.get("publisher"), s.get("year"), s.get("url"))
+            Source(
+                s["title"],
+                s.get("publisher"),
+                s.get("year"),
+                s.get("url"),
+                bool(s.get("undated", False)),
+                bool(s.get("draft", False)),
+                s.get("locator"),
+            )
             for s in clean.get("sources") or ()
         ),
         contributors=tuple(
@@ -491,6 +624,11 @@ def _build(
         consent=clean.get("consent", {}).get("status"),
         withdrawn_date=(clean.get("withdrawn") or {}).get("date"),
         withdrawn_reason=(clean.get("withdrawn") or {}).get("reason"),
+        rung_basis=clean.get("rung_basis"),
+        evidence_strength=(clean.get("evidence") or {}).get("strength"),
+        evidence_reason=(clean.get("evidence") or {}).get("reason"),
+        status_date=clean.get("status_date"),
+        facts_from=tuple(vocab_order(clean.get("facts_from") or {}, "key_facts")),
         aliases=aliases,
         id_line=id_line,
         alias_lines=alias_lines,

@@ -28,6 +28,9 @@ TERM_LISTS: dict[str, str] = {
     "statuses": "status",
     "licences": "licence",
     "consent_statuses": "consent status",
+    "evidence_strengths": "strength of evidence",
+    "bases": "basis (stated or judged)",
+    "key_facts": "key fact",
 }
 """Every list of terms the vocabulary file must have, with what one term of it is called."""
 

@@ -1,0 +1,117 @@
+"""Reference marks: where in which source a single fact comes from.
+
+A contributor writes `[source 2, page 14]` (or `[source 2]`) after a fact, in the story or in a
+text field that allows marks (`MARKED_FIELDS`): the number is the source's place in the case
+study's `sources` list, the rest an optional locator (a page, section, paragraph or line of
+that source). Pages show each mark as a small link to the source it names; the data keep the
+text as written and list the marks (`found`), so a reader can check a fact quickly.
+
+The syntax is plain words in brackets, so the text still reads well where it is shown as it
+is (CSV, feeds). A bracket that starts `[source` but is not a mark is reported, not published
+as it stands.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+LOCATOR_MAX = 100
+"""The longest locator: a place in a document, not a sentence."""
+
+MARK = re.compile(r"\[source (?P<number>[1-9][0-9]{0,2})(?:, (?P<locator>[^\[\]\n]{1,100}?))?\]")
+"""One mark, written exactly: `[source N]` or `[source N, locator]`."""
+
+_LOOSE = re.compile(r"\[\s*sources?\b[^\]\n]{0,120}\]?", re.IGNORECASE)
+"""What a contributor may have meant as a mark: `[Source 2 p4]`, `[source two]`, `[sources 1]`."""
+
+EXAMPLE = "[source 1, page 12]"
+
+MARKED_FIELDS = (
+    "reasoning",
+    "pathway.*.done",
+    "checklist.*.*",
+    "outcomes.*",
+    "evaluation",
+    "what_was_hard",
+    "evidence.reason",
+    "facts_from.*",
+)
+"""The text fields (dotted, `*` for any key) that may hold marks, besides the story. A title and
+a summary may not: they are shown alone, in cards, search results and feeds."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One mark: the source's number in the `sources` list (1 is the first), and where in it."""
+
+    source: int
+    locator: str | None
+    start: int
+    end: int
+    """The mark's place in the text it was found in."""
+
+    @property
+    def written(self) -> str:
+        """The mark as the text holds it."""
+        return f"[source {self.source}{', ' + self.locator if self.locator else ''}]"
+
+    def spoken(self) -> str:
+        """The mark in words, as a screen reader says its link: "Source 2, page 14"."""
+        return f"Source {self.source}" + (f", {self.locator}" if self.locator else "")
+
+
+def found(text: str) -> list[Reference]:
+    """Every well-written mark in `text`, in order."""
+    if "[source" not in text:  # Most text has none: one substring test.
+        return []
+    return [
+        Reference(int(m["number"]), (m["locator"] or "").strip() or None, m.start(), m.end())
+        for m in MARK.finditer(text)
+    ]
+
+
+def unreadable(text: str) -> list[str]:
+    """Each bracketed text that looks meant as a mark but is not one, as written."""
+    if "[" not in text or "source" not in text.lower():
+        return []
+    marks = {(m.start(), m.end()) for m in MARK.finditer(text)}
+    return [
+        loose.group(0)
+        for loose in _LOOSE.finditer(text)
+        if not any(start <= loose.start() < end for start, end in marks)
+    ]
+
+
+def strip(text: str) -> str:
+    """`text` without its marks (and the space before each): what is measured for reading
+    ease, and what a summary-like use shows."""
+    if "[source" not in text:
+        return text
+    return re.sub(r"[ \t]*" + MARK.pattern, "", text)
+
+
+def only_marks(text: str) -> bool:
+    """Whether `text` is nothing but marks (what `facts_from` holds)."""
+    return bool(found(text)) and not MARK.sub("", text).strip(" ,;\n")
+
+
+def linked(escaped: str, href: Callable[[Reference], str]) -> str:
+    """HTML-escaped text with each mark made a small link (`href(reference)`, to the source in
+    the page's Sources); the mark's words are the link's accessible name, and the visible text
+    is the source's number (and locator, if short) in brackets."""
+    if "[source" not in escaped:
+        return escaped
+
+    def link(match: re.Match[str]) -> str:
+        locator = html.unescape(match["locator"] or "").strip() or None
+        reference = Reference(int(match["number"]), locator, match.start(), match.end())
+        spoken = html.escape(reference.spoken(), quote=True)
+        return (
+            f'<sup class="eb-ref"><a href="{html.escape(href(reference), quote=True)}" '
+            f'aria-label="{spoken}" title="{spoken}">[{reference.source}]</a></sup>'
+        )
+
+    return MARK.sub(link, escaped)
