@@ -85,6 +85,21 @@ def unreadable(text: str) -> list[str]:
     ]
 
 
+_MARKDOWN_CODE = re.compile(
+    r"^(?P<fence>```+|~~~+)[^\n]*\n.*?^(?P=fence)[ \t]*$|(?P<ticks>`+)[^`].*?(?P=ticks)",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def outside_code(markdown: str) -> str:
+    """A story's markdown with its code (fenced blocks and inline code) blanked out, each
+    character a space (line breaks kept), so that marks are found where pages link them and
+    at the same lines."""
+    if "`" not in markdown and "~~~" not in markdown:
+        return markdown
+    return _MARKDOWN_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), markdown)
+
+
 def strip(text: str) -> str:
     """`text` without its marks (and the space before each): what is measured for reading
     ease, and what a summary-like use shows."""

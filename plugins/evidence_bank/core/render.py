@@ -23,7 +23,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import export, fields, sanitise
+from . import export, fields, references, sanitise
 from .catalog import Catalog
 from .model import CaseStudy
 from .schema import SCHEMA_PATH, json_schema_text
@@ -210,7 +210,7 @@ def _environment(templates_dir: str | None) -> jinja2.Environment:
     """The templates, compiled once per process (a live preview renders again and again; a
     template changed on disk is compiled again, as Jinja checks its time)."""
     search = [templates_dir] if templates_dir else []
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*search, str(TEMPLATES)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -220,6 +220,67 @@ def _environment(templates_dir: str | None) -> jinja2.Environment:
         # Markdown's heading ids `{#id}` look like Jinja comments; comments are `{#- -#}`.
         comment_start_string="{#-",
         comment_end_string="-#}",
+    )
+    env.filters["marked"] = marked
+    return env
+
+
+def marked(text: str | None) -> Markup:
+    """Text from a field that may hold reference marks, escaped, with each mark a link to its
+    source in the page's Sources (`references.linked`; the sources are `#source-1`, ...)."""
+    escaped = str(escape(text or ""))
+    return Markup(references.linked(escaped, lambda mark: f"#source-{mark.source}"))
+
+
+_CODE = re.compile(r"(<(pre|code)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
+
+
+def judged_steps(catalog: Catalog) -> dict[tuple[str, str], int]:
+    """How many case studies show each (pathway step, principle) by the editors' judgement
+    rather than their source's word."""
+    counts: dict[tuple[str, str], int] = {}
+    for study in catalog.case_studies:
+        for step in study.pathway:
+            if step.basis == "judged":
+                for principle in step.principles:
+                    key = (step.step, principle)
+                    counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def places_cited(study: CaseStudy) -> dict[int, list[str]]:
+    """The locators its reference marks give for each source (by number), in order, once each:
+    the Sources section lists them, so a reader on a phone sees them without a tooltip."""
+    texts = [study.body, *_strings(study.front_matter)]
+    cited: dict[int, list[str]] = {}
+    for text in texts:
+        for mark in references.found(text):
+            if mark.locator and mark.locator not in cited.setdefault(mark.source, []):
+                cited[mark.source].append(mark.locator)
+    return cited
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def marked_html(story: str) -> str:
+    """A story's HTML with its reference marks made links, except inside code."""
+    if "[source" not in story:
+        return story
+    pieces = _CODE.split(story)
+    # `split` gives text, then each code element and its tag name, in turn.
+    return "".join(
+        piece if index % 3 else references.linked(piece, lambda mark: f"#source-{mark.source}")
+        for index, piece in enumerate(pieces)
+        if index % 3 != 2
     )
 
 
@@ -337,6 +398,7 @@ class Renderer:
             "evidence-map.md",
             "evidence_map.md",
             max_cell=max(cells, default=0),
+            judged_steps=judged_steps(catalog),
             title="Evidence map",
             description="How many case studies show each principle at each rung "
             "of the ladder, and where the evidence gaps are.",
@@ -373,8 +435,12 @@ class Renderer:
             "due_for_review.md",
             items=tuple(study for study, _ in due),
             title="Due for review",
-            description="Case studies not checked against their sources for more than two years.",
+            description="Case studies not checked against their sources for more than two "
+            f"years, or whose newest source is more than {EVIDENCE_OLD_AFTER_YEARS} years old.",
             days={study.id: days for study, days in due},
+            ages={study.id: evidence_age(study, self.site.built) for study, _ in due},
+            old_after=EVIDENCE_OLD_AFTER_YEARS,
+            review_after_days=REVIEW_AFTER_DAYS,
             today=self.site.built,
         )
         yield self.render(
@@ -584,6 +650,7 @@ class Renderer:
             study=study,
             harvard=export.harvard(study, self.site),
             related=self.catalog.related.get(study.slug, ()),
+            cited=places_cited(study),
             story=Markup(_STORY),
         )
         before, after = sanitise.clean_around(shell, _STORY)
@@ -605,7 +672,7 @@ class Renderer:
         Renamed rather than refused: a heading called "Outcomes" is a fair thing to write."""
         if shell is None:
             shell = self.case_study_shell(study)
-        story = sanitise.clean(story)
+        story = marked_html(sanitise.clean(story))
         template_ids = shell.ids
 
         def reserved(anchor: str) -> bool:
@@ -669,6 +736,7 @@ class Renderer:
             root=_root(here),
             site_url=self.site.url,
             site_name=self.site.name,
+            built=self.site.built,
             lists_now=self.lists is not Lists.LATER,
             **context,
         )
@@ -757,6 +825,7 @@ SEARCH_FACETS = (
     ("service_area", "Service area", "service_areas"),
     ("nation", "UK nation", "nations"),
     ("status", "Status", "statuses"),
+    ("evidence", "Strength of evidence", "evidence_strengths"),
     ("year", "Year the work started", None),
 )
 """The search page's filters: (Pagefind filter name, label, vocabulary list or None)."""
@@ -772,6 +841,7 @@ def search_facets(catalog: Catalog) -> list[dict[str, Any]]:
             "service_area": [study.service_area] if study.service_area else [],
             "nation": [study.nation] if study.nation else [],
             "status": [study.status] if study.status else [],
+            "evidence": [study.evidence_strength] if study.evidence_strength else [],
             "year": [study.period_start[:4]] if study.period_start else [],
         }
         for name, found in values.items():
@@ -796,15 +866,33 @@ def search_facets(catalog: Catalog) -> list[dict[str, Any]]:
 REVIEW_AFTER_DAYS = 2 * 365 + 1
 """A case study is due for review when it was last reviewed more than two years ago."""
 
+EVIDENCE_OLD_AFTER_YEARS = 5
+"""A case study's evidence is flagged as old when its newest source is more than this many
+years older than the build: what it describes may have changed since (our editorial choice;
+the guidance page on the strength of evidence says so)."""
+
+
+def evidence_age(study: CaseStudy, today: str) -> int | None:
+    """How many years before `today` (a build date) its newest dated source was published."""
+    years = study.evidence_years
+    return int(today[:4]) - years[1] if years else None
+
+
+def old_evidence(study: CaseStudy, today: str) -> bool:
+    """Whether its evidence is old (`EVIDENCE_OLD_AFTER_YEARS`), or none of its sources is dated."""
+    age = evidence_age(study, today)
+    return age is None or age > EVIDENCE_OLD_AFTER_YEARS
+
 
 def due_for_review(catalog: Catalog, today: str) -> list[tuple[CaseStudy, int]]:
-    """(case study, days since last review), longest first; never reviewed counts as due."""
+    """(case study, days since last review), longest first, for every case study not reviewed
+    for two years or whose evidence is old (`old_evidence`); never reviewed counts as due."""
     now = dt.date.fromisoformat(today)
     due = []
     for study in catalog.case_studies:
         reviewed = study.last_reviewed or study.published
         days = (now - dt.date.fromisoformat(reviewed)).days if reviewed else 10**6
-        if days > REVIEW_AFTER_DAYS:
+        if days > REVIEW_AFTER_DAYS or old_evidence(study, today):
             due.append((study, days))
     return sorted(due, key=lambda item: (-item[1], item[0].id))
 

@@ -421,7 +421,6 @@ class _Checker:
                 "a review date on or after the 'published' date",
             )
 
-
     def marks(self, clean: dict[str, Any]) -> None:
         """Reference marks in the text fields: each names a source in the list, in the
         fields that may hold them; `facts_from` holds nothing else."""
@@ -457,6 +456,7 @@ class _Checker:
     def story_marks(self, clean: dict[str, Any], body: str, body_line: int) -> None:
         """The story's reference marks: each names a source in the list."""
         count = len(clean.get("sources") or ())
+        body = references.outside_code(body)
         for written in references.unreadable(body):
             line = body_line + body.count("\n", 0, body.find(written))
             self.problems.append(
