@@ -279,7 +279,8 @@ PATHWAY_STEP = Record(
             "principles_basis",
             Choice("bases"),
             "Whether the source names these principles at this step ('stated') or they are "
-            "the editors' reading ('judged'). Required when the step lists principles.",
+            "the editors' reading ('judged'). Required when the step lists principles; on a "
+            "step with none, 'stated' means the source names none there.",
             example="stated",
         ),
     )
@@ -409,7 +410,7 @@ CASE_STUDY_FIELDS: tuple[Field, ...] = (
         "status_date",
         Date(partial=True),
         "When the status was last known to be true, usually the newest source's date. "
-        "Required with 'status'.",
+        "Required with 'status', unless every source is undated.",
         example="2018",
     ),
     Field(

@@ -377,12 +377,15 @@ class _Checker:
                             f"'{principle}', which the top-level principles do not list",
                             "every principle shown at a step also listed in 'principles'",
                         )
-        if clean.get("status") and not clean.get("status_date"):
+        sources = clean.get("sources") or ()
+        undated = bool(sources) and all(source.get("undated") for source in sources)
+        if clean.get("status") and not clean.get("status_date") and not undated:
             self.report(
                 ("status",),
                 "a status with no date",
                 "'status_date' too: when the status was last known to be true, such as the "
-                "newest source's year (status_date: 2018)",
+                "newest source's year (status_date: 2018); only a case study whose every source "
+                "is undated may leave it out",
             )
         for step, answer in (clean.get("pathway") or {}).items():
             if answer.get("principles") and not answer.get("principles_basis"):
@@ -391,12 +394,6 @@ class _Checker:
                     "principles with no 'principles_basis'",
                     "principles_basis: stated (the source names them at this step) or "
                     "principles_basis: judged (they are the editors' reading)",
-                )
-            elif answer.get("principles_basis") and not answer.get("principles"):
-                self.report(
-                    ("pathway", step, "principles_basis"),
-                    "a basis for principles the step does not list",
-                    "principles listed at this step, or no 'principles_basis'",
                 )
         for index, source in enumerate(clean.get("sources") or ()):
             if source.get("undated") and "year" in source:
