@@ -39,6 +39,11 @@ STATED = case_study(
 JUDGED = (
     case_study(
         """\
+    status: completed
+    pathway:
+      co-evaluate:
+        done: Nobody evaluated it.
+        principles_basis: stated
     sources:
       - title: An undated leaflet
         undated: true
@@ -103,6 +108,9 @@ def test_a_judged_rung_and_an_undated_source_say_so(site: Path) -> None:
     assert "Evidence dated No source gives a date." in text
     assert "(no date given)" in text
     assert "Evaluated with outcome measures" in text
+    # Its only source is undated: the status says when it was true as well as it can.
+    assert "Completed when the source was written (it gives no date)" in text
+    assert "None named in the source." in text  # A step whose source names no principle.
 
 
 def test_cards_show_the_strength_and_the_judgement(site: Path) -> None:
