@@ -24,6 +24,8 @@ LOCATOR_MAX = 100
 MARK = re.compile(r"\[source (?P<number>[1-9][0-9]{0,2})(?:, (?P<locator>[^\[\]\n]{1,100}?))?\]")
 """One mark, written exactly: `[source N]` or `[source N, locator]`."""
 
+_SPACED_MARK = re.compile(r"[ \t]*" + MARK.pattern)
+
 _LOOSE = re.compile(r"\[\s*sources?\b[^\]\n]{0,120}\]?", re.IGNORECASE)
 """What a contributor may have meant as a mark: `[Source 2 p4]`, `[source two]`, `[sources 1]`."""
 
@@ -129,4 +131,5 @@ def linked(escaped: str, href: Callable[[Reference], str]) -> str:
             f'aria-label="{spoken}" title="{spoken}">[{reference.source}]</a></sup>'
         )
 
-    return MARK.sub(link, escaped)
+    # A mark sits against the word before it, as a footnote number does.
+    return _SPACED_MARK.sub(link, escaped)
