@@ -333,6 +333,8 @@ def syllable_count(word: str) -> int:
     text = re.sub(r"[^a-z]", "", text.replace("’", "'").split("'")[0])
     if not text:
         return 1
+    if text in EXCEPTIONS:  # "People's", "(GPs)".
+        return EXCEPTIONS[text]
     if word.isupper() and not re.search("[aeiou]", text):
         return sum(3 if c == "w" else 1 for c in text)
     if len(text) <= 3:
@@ -351,7 +353,7 @@ def syllable_count(word: str) -> int:
         count -= 1  # 'makes', 'shapes'; but 'boxes', 'places', 'changes', 'principles'.
     if _SILENT_E.search(text):
         count -= 1
-    if re.search(r"[^aeiou]sms?$", text):
+    if re.search(r"sms?$", text):
         count += 1  # 'enthusiasm'.
     count += len(_TWO_VOWEL_SOUNDS.findall(text))
     return max(1, count)
