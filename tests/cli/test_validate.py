@@ -134,3 +134,84 @@ def test_without_mkdocs_yml_stories_are_read_with_the_default_extensions(tmp_pat
     from evidence_bank.cli import site_extensions
 
     assert site_extensions(tmp_path) is None
+
+
+HARD = case_study(
+    """\
+    pathway:
+      co-delivery:
+        done: >-
+          Staff met. Word """
+    + " ".join(["word"] * 29)
+    + """.
+    """
+).replace(
+    "summary: Only the required fields.",
+    "summary: Multidisciplinary stakeholder engagement facilitated organisational transformation.",
+)
+"""A valid case study with a summary above grade 9 (line 4) and a pathway sentence of 30 words
+(line 9)."""
+
+
+def test_warnings_in_text_pass_unless_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path, {"a.md": HARD})
+    code, out, err = _run(project, capsys=capsys, monkeypatch=monkeypatch)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert lines[0].startswith("case_studies/a.md:4: warning: summary: a reading grade of ")
+    assert "the hardest sentence is “Multidisciplinary stakeholder engagement" in lines[0]
+    assert lines[0].endswith(
+        "a reading grade of 9 or less (GOV.UK advises sentences of 25 words or fewer)"
+    )
+    assert lines[1].startswith(
+        "case_studies/a.md:9: warning: pathway.co-delivery.done: a sentence of 30 words: “Word word"
+    )
+    assert err == (
+        "All 1 case study valid; 2 warnings (the site build, which is strict, refuses them).\n"
+    )
+    assert _run(project, "--strict", capsys=capsys, monkeypatch=monkeypatch)[0] == 1
+    assert _run(project, "case_studies/a.md", capsys=capsys, monkeypatch=monkeypatch)[:2] == (
+        0,
+        out,
+    )
+
+
+def test_warnings_with_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path, {"a.md": HARD, "b.md": BAD})
+    code, _, err = _run(project, capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 1
+    assert err == (
+        "2 problems in 1 file; 2 warnings (the site build, which is strict, refuses them).\n"
+    )
+
+
+def test_warnings_in_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path, {"a.md": HARD})
+    code, out, _ = _run(project, "--format", "json", capsys=capsys, monkeypatch=monkeypatch)
+    report = json.loads(out)
+    assert code == 0 and report["ok"] is True and report["problems"] == []
+    assert [(w["line"], w["field"]) for w in report["warnings"]] == [
+        (4, "summary"),
+        (9, "pathway.co-delivery.done"),
+    ]
+    assert report["warnings"][1]["found"].startswith("a sentence of 30 words: “Word word")
+    assert report["warnings"][1]["message"].startswith("case_studies/a.md:9: warning: ")
+
+
+def test_warnings_as_github_annotations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path, {"a.md": HARD})
+    code, out, _ = _run(project, "--format", "github", capsys=capsys, monkeypatch=monkeypatch)
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].startswith("::warning file=case_studies/a.md,line=4,title=summary::a reading")
+    assert lines[1].startswith(
+        "::warning file=case_studies/a.md,line=9,title=pathway.co-delivery.done::a sentence of 30"
+    )

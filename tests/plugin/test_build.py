@@ -90,6 +90,8 @@ def test_hostile_front_matter_is_text_everywhere(
     # Titles and names refuse '<' and '>' (tested in the bad-input table); switch that off so
     # the templates themselves are tested with a hostile title as well as a hostile summary.
     monkeypatch.setattr("evidence_bank.core.validate.MARKUP", re.compile(r"(?!)"))
+    # Markup reads as very long words: the plain-English warnings would stop this strict build.
+    monkeypatch.setattr("evidence_bank.core.readability.CHECKED", ())
     hostile = (
         MINIMAL.replace("A minimal case study", f"'{HOSTILE}'")
         .replace("Only the required fields.", f"'{HOSTILE} \" onmouseover=alert(3)'")
@@ -299,3 +301,36 @@ def test_a_story_heading_keeps_its_own_id_and_the_contents(tmp_path: Path) -> No
     contents = list(dict.fromkeys(re.findall(r'<a href="#([^"]+)" class="md-nav__link"', page)))
     assert contents[:3] == ["outcomes-1", "context", "rung"]
     assert "outcomes" in contents and contents.index("outcomes") > contents.index("rung")
+
+
+def test_plain_english_warnings_fail_a_strict_build_and_are_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The validator's warnings reach the build's log, so a strict build refuses them, naming
+    the file, line and field."""
+    from mkdocs.exceptions import Abort
+
+    from tests.cli.test_validate import HARD
+
+    project = make_project(tmp_path, {"a.md": HARD})
+    with caplog.at_level("WARNING"), pytest.raises(Abort, match="Aborted with 2 warnings"):
+        build(project)
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert logged[0].startswith("evidence_bank: case_studies/a.md:4: summary: a reading grade of ")
+    assert logged[1].startswith("evidence_bank: case_studies/a.md:9: pathway.co-delivery.done: ")
+    assert len(logged) == 2
+
+
+def test_plain_english_warnings_do_not_stop_a_build_that_is_not_strict(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from tests.cli.test_validate import HARD
+
+    project = make_project(tmp_path, {"a.md": HARD})
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "s"), strict=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert (tmp_path / "s" / "case-studies" / "a" / "index.html").is_file()

@@ -44,9 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         root=Path.cwd(),
         extensions=site_extensions(root),
     )
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if any(not problem.warning for problem in problems):
         print("Fix these first (./scripts/validate shows the same list).", file=sys.stderr)
         return 1
     print(f"Your case study: http://{args.dev_addr}/case-studies/{path.stem}/")

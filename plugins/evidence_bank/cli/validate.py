@@ -1,8 +1,10 @@
 """`./scripts/validate [PATH...]`: check case studies with exactly the build's parser and rules.
 
 Prints every problem as `path:line: field: found; expected`, or as JSON (`--format json`) or as
-GitHub annotations (`--format github`). Exits 1 if any case study has a problem, 2 on a usage
-error, 0 when everything is valid.
+GitHub annotations (`--format github`). Warnings (plain English: `core.readability`) are printed
+too, marked `warning:`; they do not fail the check unless `--strict` (the site build, which is
+strict, refuses them). Exits 1 if any case study has a problem (or, with `--strict`, a warning),
+2 on a usage error, 0 when everything is valid.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="accept synthetic (generated test) case studies",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too, as the site build does",
+    )
     args = parser.parse_args(argv)
 
     root = Path.cwd()
@@ -87,29 +94,25 @@ def main(argv: list[str] | None = None) -> int:
             )
     except ProblemsError as error:
         problems = error.problems
-    _print(problems, checked, args.format)
-    return 1 if problems else 0
+    errors = [p for p in problems if not p.warning]
+    warnings = [p for p in problems if p.warning]
+    _print(errors, warnings, checked, args.format)
+    return 1 if errors or (args.strict and warnings) else 0
 
 
-def _print(problems: list[Problem], checked: int, style: str) -> None:
-    files = len({p.path for p in problems})
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def _print(errors: list[Problem], warnings: list[Problem], checked: int, style: str) -> None:
     if style == "json":
         json.dump(
             {
-                "ok": not problems,
+                "ok": not errors,
                 "checked": checked,
-                "problems": [
-                    {
-                        "path": p.path,
-                        "line": p.line,
-                        "field": p.field,
-                        "found": p.found,
-                        "expected": p.expected,
-                        "hint": p.hint or None,
-                        "message": str(p),
-                    }
-                    for p in problems
-                ],
+                # Errors only, as before warnings existed; warnings are listed apart.
+                "problems": [_json(p) for p in errors],
+                "warnings": [_json(p) for p in warnings],
             },
             sys.stdout,
             indent=2,
@@ -117,19 +120,35 @@ def _print(problems: list[Problem], checked: int, style: str) -> None:
         )
         sys.stdout.write("\n")
         return
-    for problem in problems:
+    for problem in sorted(errors + warnings):
         if style == "github":
             print(github_annotation(problem))
         else:
             print(problem)
-    if problems:
-        count = len(problems)
-        print(
-            f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}.",
-            file=sys.stderr,
+    warned = ""
+    if warnings:
+        warned = (
+            f"{_plural(len(warnings), 'warning')} (the site build, which is strict, refuses them)"
         )
+    if errors:
+        files = len({p.path for p in errors})
+        summary = f"{_plural(len(errors), 'problem')} in {_plural(files, 'file')}"
+        print(f"{summary}; {warned}." if warned else f"{summary}.", file=sys.stderr)
     else:
-        print(f"All {checked} case stud{'ies' if checked != 1 else 'y'} valid.", file=sys.stderr)
+        valid = f"All {checked} case stud{'ies' if checked != 1 else 'y'} valid"
+        print(f"{valid}; {warned}." if warned else f"{valid}.", file=sys.stderr)
+
+
+def _json(problem: Problem) -> dict[str, object]:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "field": problem.field,
+        "found": problem.found,
+        "expected": problem.expected,
+        "hint": problem.hint or None,
+        "message": str(problem),
+    }
 
 
 def github_annotation(problem: Problem) -> str:
@@ -144,8 +163,9 @@ def github_annotation(problem: Problem) -> str:
     message = f"{problem.found}; expected {problem.expected}"
     if problem.hint:
         message += f" ({problem.hint})"
+    kind = "warning" if problem.warning else "error"
     return (
-        f"::error file={prop(problem.path)},line={problem.line},"
+        f"::{kind} file={prop(problem.path)},line={problem.line},"
         f"title={prop(problem.field)}::{data(message)}"
     )
 

@@ -25,7 +25,7 @@ from .problems import shown as _shown
 from .processes import fork_is_safe
 from .story import MarkdownExtensions
 from .text import visible
-from .validate import check, identity, validate
+from .validate import check, identity, plain_english, validate
 from .vocabulary import Vocabulary
 
 RESERVED_SLUGS = frozenset({"index", "page", "feed", "data"})
@@ -58,6 +58,8 @@ class Catalog:
     """(pathway step, principle) -> case studies showing the principle at that step."""
     related: dict[str, tuple[CaseStudy, ...]]
     """slug -> up to `RELATED_MAX` case studies sharing principles or rung, most alike first."""
+    warnings: tuple[Problem, ...] = ()
+    """Every case study's warnings (`CaseStudy.warnings`), sorted: the build logs each one."""
 
 
 def load(
@@ -183,7 +185,8 @@ def check_files(
 
     Ids must still be unique across the whole folder: other files' ids are found by a quick
     scan of their `id:` lines rather than a full parse, so checking one file stays fast.
-    Returns how many files were checked and every problem.
+    Returns how many files were checked and every problem, warnings (`Problem.warning`)
+    included.
     """
     paths = list(paths)
     problems: list[Problem] = link_problems(paths, root)
@@ -203,6 +206,7 @@ def check_files(
             problems.extend(result)
         else:
             studies.append(result)
+            problems.extend(result.warnings)
     others: dict[str, list[str]] = defaultdict(list)
     for found, entry in scan_ids(directory):
         if entry.resolve() not in checked:
@@ -357,8 +361,9 @@ def check_folder(
     forking: bool = False,
     extensions: MarkdownExtensions | None = None,
 ) -> tuple[int, list[Problem]]:
-    """Every problem in every file of `directory`, with `load`'s rules, without keeping the
-    case studies (what `./scripts/validate` needs). `forking`: see `read_all`; `extensions`:
+    """Every problem in every file of `directory`, with `load`'s rules, warnings
+    (`Problem.warning`) included, without keeping the case studies (what `./scripts/validate`
+    needs). `forking`: see `read_all`; `extensions`:
     see `load`."""
     if not directory.is_dir():
         return 0, [
@@ -383,6 +388,7 @@ def check_folder(
             problems.extend(result)
         else:
             claims.append(result)
+            problems.extend(result[6])
     problems.extend(_collisions(claims))
     return len(jobs), sorted(problems)
 
@@ -504,7 +510,8 @@ def _read(
             clean = checked[0]
             synthetic = bool(clean.get("synthetic", False))
             id_, id_line, aliases, alias_lines = identity(clean, front)
-            result: Any = (id_, shown, id_line, slug, aliases, alias_lines)
+            warned = plain_english(clean, front, shown)
+            result: Any = (id_, shown, id_line, slug, aliases, alias_lines, warned)
         else:
             result = validate(front, shown, slug, vocabulary, extensions)
             if isinstance(result, list):
@@ -559,12 +566,21 @@ def file_name_problem(name: str, shown: str) -> Problem | None:
     return None
 
 
-Claim = tuple[str, str, int, str, tuple[str, ...], tuple[int, ...]]
-"""(id, file, id line, slug, aliases, alias lines): what the cross-file checks need."""
+Claim = tuple[str, str, int, str, tuple[str, ...], tuple[int, ...], tuple[Problem, ...]]
+"""(id, file, id line, slug, aliases, alias lines, warnings): what the cross-file checks need,
+and the case study's warnings (`CaseStudy.warnings`)."""
 
 
 def claim(study: CaseStudy) -> Claim:
-    return (study.id, study.path, study.id_line, study.slug, study.aliases, study.alias_lines)
+    return (
+        study.id,
+        study.path,
+        study.id_line,
+        study.slug,
+        study.aliases,
+        study.alias_lines,
+        study.warnings,
+    )
 
 
 def _collisions(claims: list[Claim]) -> Iterable[Problem]:
@@ -585,7 +601,7 @@ def _collisions(claims: list[Claim]) -> Iterable[Problem]:
                 )
     slugs = {item[3]: item[1] for item in claims}
     aliases: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for _, path, _, slug, names, lines in claims:
+    for _, path, _, slug, names, lines, _ in claims:
         for index, (alias, line) in enumerate(zip(names, lines, strict=True)):
             where = f"aliases[{index + 1}]"
             if alias == slug:
@@ -650,6 +666,7 @@ def build(studies: Iterable[CaseStudy], vocabulary: Vocabulary) -> Catalog:
         matrix={k: tuple(v) for k, v in matrix.items()},
         by_step_principle={k: tuple(v) for k, v in by_step.items()},
         related=_related(ordered),
+        warnings=tuple(sorted(warning for study in everything for warning in study.warnings)),
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .problems import Problem
+
 
 @dataclass(frozen=True, slots=True)
 class PathwayStep:
@@ -129,6 +131,9 @@ class CaseStudy:
     links: tuple[str, ...] = ()
     """The relative addresses the story links to (pages, files, anchors), for `story.check_links`
     once the site's pages are known."""
+    warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
+    """What should be improved before it is published (`readability`): the validator warns, the
+    strict site build refuses."""
     front_matter: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The validated front matter, typed (years as numbers, flags as booleans), in the author's
     key order: what the JSON Schema describes and the open data publishes."""

@@ -29,8 +29,14 @@ class Problem:
     hint: str = ""
     """An optional suggestion, such as a did-you-mean."""
 
+    warning: bool = False
+    """A warning, not an error: the case study is valid, but should be improved before it is
+    published (`./scripts/validate` still passes; the site build, which is strict, refuses it).
+    Last, so that problems still sort by file, line and field."""
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message()}"
+        mark = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {mark}{self.message()}"
 
     def message(self) -> str:
         """The problem without its file and line: `field: found; expected (hint)`."""

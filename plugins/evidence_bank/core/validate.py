@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import fields as f
-from . import personal, references, story
+from . import personal, readability, references, story
 from .frontmatter import FrontMatter, KeyPath, Value, curly_quoted, explain_curly_quotes, field_name
 from .model import (
     CaseStudy,
@@ -52,6 +52,14 @@ def validate(
         return checked
     clean, links = checked
     return _build(clean, path, slug, front, vocabulary, links)
+
+
+def plain_english(clean: dict[str, Any], front: FrontMatter, path: str) -> tuple[Problem, ...]:
+    """The plain-English warnings (`readability`) for a checked front matter (`check`); none
+    for a withdrawn case study, whose page shows none of its text."""
+    if clean.get("withdrawn"):
+        return ()
+    return tuple(readability.warnings(clean, path, front.line, field_name))
 
 
 def check(
@@ -626,6 +634,7 @@ def _build(
         evidence_reason=(clean.get("evidence") or {}).get("reason"),
         status_date=clean.get("status_date"),
         facts_from=tuple(vocab_order(clean.get("facts_from") or {}, "key_facts")),
+        warnings=plain_english(clean, front, path),
         aliases=aliases,
         id_line=id_line,
         alias_lines=alias_lines,

@@ -72,6 +72,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         urls, site_dir = config.use_directory_urls, Path(config.site_dir)
         with plain_errors():
             catalog = self.session.read(extensions)
+            for warning in catalog.warnings:  # Plain English: a strict build stops on them.
+                log.warning(f"{warning.path}:{warning.line}: {warning.message()}")
             site = Site(config.site_url or "", config.site_name, build_date(), urls)
             entries = [(file.src_uri, file.dest_uri, file.abs_src_path) for file in files]
             bank = self.session.start(catalog, site, entries, site_dir)
