@@ -150,7 +150,7 @@ HARD = case_study(
     "summary: Multidisciplinary stakeholder engagement facilitated organisational transformation.",
 )
 """A valid case study with a summary above grade 9 (line 4) and a pathway sentence of 30 words
-(line 9)."""
+(line 11)."""
 
 
 def test_warnings_in_text_pass_unless_strict(
@@ -166,7 +166,7 @@ def test_warnings_in_text_pass_unless_strict(
         "a reading grade of 9 or less (GOV.UK advises sentences of 25 words or fewer)"
     )
     assert lines[1].startswith(
-        "case_studies/a.md:9: warning: pathway.co-delivery.done: a sentence of 30 words: “Word word"
+        "case_studies/a.md:11: warning: pathway.co-delivery.done: a sentence of 30 words: “Word word"
     )
     assert err == (
         "All 1 case study valid; 2 warnings (the site build, which is strict, refuses them).\n"
@@ -198,10 +198,10 @@ def test_warnings_in_json(
     assert code == 0 and report["ok"] is True and report["problems"] == []
     assert [(w["line"], w["field"]) for w in report["warnings"]] == [
         (4, "summary"),
-        (9, "pathway.co-delivery.done"),
+        (11, "pathway.co-delivery.done"),
     ]
     assert report["warnings"][1]["found"].startswith("a sentence of 30 words: “Word word")
-    assert report["warnings"][1]["message"].startswith("case_studies/a.md:9: warning: ")
+    assert report["warnings"][1]["message"].startswith("case_studies/a.md:11: warning: ")
 
 
 def test_warnings_as_github_annotations(
@@ -213,5 +213,5 @@ def test_warnings_as_github_annotations(
     assert code == 0
     assert lines[0].startswith("::warning file=case_studies/a.md,line=4,title=summary::a reading")
     assert lines[1].startswith(
-        "::warning file=case_studies/a.md,line=9,title=pathway.co-delivery.done::a sentence of 30"
+        "::warning file=case_studies/a.md,line=11,title=pathway.co-delivery.done::a sentence of 30"
     )

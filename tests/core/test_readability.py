@@ -263,7 +263,7 @@ def test_warnings_cross_the_reading_processes(
     ).warnings
     assert [(p.path, p.line, p.field) for p in serial[1]] == [
         ("hard.md", 4, "summary"),
-        ("hard.md", 9, "pathway.co-delivery.done"),
+        ("hard.md", 11, "pathway.co-delivery.done"),
     ]
     assert all(p.warning for p in serial[1])
     assert pooled == serial and list(pooled_load) == list(loaded) == serial[1]
