@@ -12,7 +12,7 @@ from typing import Any
 
 import feedparser
 import pytest
-from evidence_bank.core import export, vocabulary
+from evidence_bank.core import export, references, vocabulary
 from evidence_bank.core.schema import json_schema
 from jsonschema import Draft202012Validator
 
@@ -222,3 +222,30 @@ def test_structured_data_cites_the_sources_and_names_the_strength(site: Path) ->
 )
 def test_status_dates_are_said_as_written(given: str, said: str) -> None:
     assert export.month_date(given) == said
+
+
+def test_the_format_page_explains_the_new_fields_and_reference_marks(site: Path) -> None:
+    page = (site / "case-study-format/index.html").read_text("utf-8")
+    for anchor in (
+        "rung_basis",
+        "evidence-strength",
+        "evidence-reason",
+        "status_date",
+        "facts_from",
+        "pathway-step-principles_basis",
+        "sources-undated",
+        "sources-draft",
+        "sources-locator",
+    ):
+        assert f'id="field-{anchor}"' in page, anchor
+    assert (
+        "Only <strong>id</strong>, <strong>title</strong>, <strong>summary</strong>, "
+        "<strong>rung</strong>, <strong>rung_basis</strong>, <strong>principles</strong> and "
+        "<strong>evidence</strong> are required"
+    ) in page
+    marks = page[page.index("A fact can say where it comes from") :]
+    marks = marks[: marks.index("</p>", marks.index("Marks are allowed"))]
+    assert "[source 1, page 12]" in marks
+    for field in references.MARKED_FIELDS:
+        # Each field that may hold marks is named (`pathway.*.done` as each step's `done`).
+        assert f"<code>{field.split('.*')[0]}" in marks, field
