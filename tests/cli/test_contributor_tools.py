@@ -46,6 +46,14 @@ def test_next_free_id_never_reuses_one(tmp_path: Path) -> None:
     assert scaffold.next_free_id(tmp_path / "empty") == "cs-0001"
 
 
+def _uncomment(text: str, name: str) -> str:
+    """`text` with the commented guidance for the field `name` made a field."""
+    lines = text.split("\n")
+    start = lines.index(f"# {name}:")
+    end = lines.index("", start)
+    return "\n".join([*lines[:start], *(line[2:] for line in lines[start:end]), *lines[end:]])
+
+
 def test_scaffold_is_valid_and_documents_every_optional_field(
     vocab: vocabulary_module.Vocabulary,
 ) -> None:
@@ -57,10 +65,22 @@ def test_scaffold_is_valid_and_documents_every_optional_field(
         rung="co-design",
         principles=["valuing-people"],
         published="2026-03-04",
+        rung_basis="stated",
+        evidence_strength="independently-reviewed",
+        evidence_reason="An independent review looked at the work.",
     )
     study = _valid(text, "recovery", vocab)
     assert not isinstance(study, list), study
     assert study.published == "2026-03-04"  # so that a citation has a year
+    assert (study.rung_basis, study.evidence_strength) == ("stated", "independently-reviewed")
+    assert study.evidence_reason == "An independent review looked at the work."
+    # Uncommented, the guidance for sources and facts_from (marks, not words) is valid.
+    uncommented = _uncomment(_uncomment(text, "sources"), "facts_from")
+    assert "facts_from:\n  organisations: '[source 1, page 12]'" in uncommented
+    assert "sources:\n- title: Co-production Guide" in uncommented
+    study = _valid(uncommented, "recovery", vocab)
+    assert not isinstance(study, list), study
+    assert study.sources[0].year == 2018 and dict(study.facts_from)["place"]
     for field in fields.CASE_STUDY_FIELDS:
         if field.name != "synthetic":
             assert f"\n{field.name}:" in text or f"\n# {field.name}:" in text, field.name
@@ -81,7 +101,13 @@ def test_new_case_study_writes_a_valid_file(
             "People ran a café together.",
             "co design",  # a typo: explained, with the suggestion, and asked again
             "co-design",
+            "judgd",  # a typo: explained and asked again
+            "judged",
             "valuing-people, cross-boundary-working",
+            "outcomes measured",
+            "outcomes-measured",
+            "",  # a required reason left empty: asked again
+            "Attendance was counted before and after the change.",
         ]
     )
     prompts: list[str] = []
@@ -100,7 +126,13 @@ def test_new_case_study_writes_a_valid_file(
         "Summary",
         "Rung",
         "Rung",
+        "Does",
+        "Does",
         "Principles",
+        "Strength",
+        "Strength",
+        "Why",
+        "Why",
     ]
     said = capsys.readouterr()
     assert "rung: an unknown rung of the ladder of co-production 'co design'" in said.err
@@ -116,6 +148,10 @@ def test_new_case_study_writes_a_valid_file(
     assert study.id not in published  # a draft elsewhere still gets a fresh id
     assert study.principles == ("valuing-people", "cross-boundary-working")
     assert study.published == "2026-03-04"
+    assert "[described, independently-reviewed, outcomes-measured, compared]" in prompts[9]
+    assert "evidence.strength: an unknown strength of evidence 'outcomes measured'" in said.err
+    assert (study.rung_basis, study.evidence_strength) == ("judged", "outcomes-measured")
+    assert study.evidence_reason == "Attendance was counted before and after the change."
 
 
 NEW_CASE_STUDY = str(ROOT / "scripts" / "new-case-study")
@@ -128,6 +164,12 @@ FLAGS = [
     "co-design",
     "--principles",
     "valuing-people",
+    "--rung-basis",
+    "judged",
+    "--evidence-strength",
+    "described",
+    "--evidence-reason",
+    "Told by the people who did the work.",
 ]
 
 
@@ -139,6 +181,9 @@ FLAGS = [
         ("--title", "“Café for all”", "not quotes to YAML"),
         ("--summary", " ", "summary: an empty value"),
         ("--slug", "Café", "file name: the name 'Café.md'"),
+        ("--rung-basis", "guessed", "rung_basis: an unknown basis (stated or judged) 'guessed'"),
+        ("--evidence-strength", "strong", "evidence.strength: an unknown strength of evidence"),
+        ("--evidence-reason", "Yes.", "evidence.reason:"),
     ],
 )
 def test_a_wrong_flag_stops_the_scaffolder_with_a_message(
@@ -157,7 +202,10 @@ def test_a_wrong_flag_stops_the_scaffolder_with_a_message(
 def test_the_scaffolder_asks_again_reading_a_pipe(
     tmp_path: Path, vocab: vocabulary_module.Vocabulary
 ) -> None:
-    answers = "Café for “all”\nPeople ran a café together.\ncodesign\nco-design\nvaluing-people\n"
+    answers = (
+        "Café for “all”\nPeople ran a café together.\ncodesign\nco-design\njudged\n"
+        "valuing-people\ndescribed\nThe café's own newsletter tells the story.\n"
+    )
     result = subprocess.run(
         [NEW_CASE_STUDY, "--dir", str(tmp_path)],
         input=answers,
@@ -232,8 +280,11 @@ def test_the_scaffolder_asks_again_at_a_terminal(
             (b"Cafe for all", b"Summary"),
             (b"People ran a cafe together.", b"Rung reached"),
             (b"co design", b"Please try again."),
-            (b"co-design", b"Principles"),
-            (b"valuing-people", b"Next:"),
+            (b"co-design", b"Does the source"),
+            (b"stated", b"Principles"),
+            (b"valuing-people", b"Strength of evidence"),
+            (b"described", b"Why that strength"),
+            (b"The cafe's own newsletter tells it.", b"Next:"),
         ]:
             os.write(controller, answer + b"\n")
             said = _until(controller, then)
@@ -321,6 +372,15 @@ def test_a_submitted_form_becomes_a_valid_case_study(vocab: vocabulary_module.Vo
     ]
     assert study.sources[0].year == 2025 and study.sources[1].url is None
     assert "## What happened" in study.body
+    # The fields of #15: who places it on the rung, the strength of evidence, the status's
+    # date, and a source's place in it and whether it is a draft.
+    assert study.rung_basis == "judged"
+    assert study.evidence_strength == "described"
+    assert study.evidence_reason is not None
+    assert study.evidence_reason.startswith("The sources are the council's own review")
+    assert (study.status, study.status_date) == ("in-progress", "2025-06")
+    assert (study.sources[0].draft, study.sources[0].locator) == (False, None)
+    assert (study.sources[1].draft, study.sources[1].locator) == (True, "Annex A, page 3")
 
 
 def test_answers_that_cannot_be_used_are_listed_and_left_out(
@@ -338,6 +398,10 @@ def test_answers_that_cannot_be_used_are_listed_and_left_out(
     assert "UK nation: 'Atlantis' is not one of the options." in joined
     assert "Sources, line 1: the year 'last year'" in joined
     assert "Sources, line 2: no title" in joined
+    assert "Sources, line 4: no year, so the line was left out. Write the year" in joined
+    assert [(s.title, s.year, s.undated) for s in study.sources] == [
+        ("Minutes of the design group", None, True)
+    ]
     assert (
         "When it ended: an end (2023-01) before the start (2024-03); expected an end on or "
         "after the start, so this answer was left out." in joined
@@ -355,7 +419,54 @@ def test_a_form_missing_required_answers_makes_no_file(vocab: vocabulary_module.
     assert proposal.problems == [
         "Summary: this question needs an answer.",
         "Rung of the ladder reached: this question needs an answer.",
+        "Who places the work on that rung: this question needs an answer.",
         "Principles demonstrated: this question needs an answer.",
+        "Strength of evidence: this question needs an answer.",
+        "Why this strength of evidence: this question needs an answer.",
+    ]
+
+
+def test_the_form_asks_for_the_fields_of_issue_15(vocab: vocabulary_module.Vocabulary) -> None:
+    questions = {q.target: q for q in issue_form.form_fields(vocab)}
+    strength = questions["evidence.strength"]
+    assert (strength.type, strength.vocabulary, strength.required) == (
+        "dropdown",
+        "evidence_strengths",
+        True,
+    )
+    assert questions["evidence.reason"].required
+    assert questions["rung_basis"].vocabulary == "bases" and questions["rung_basis"].required
+    assert questions["status_date"].type == "input"
+    assert "'undated'" in questions["sources"].description
+    assert "draft" in questions["sources"].description
+    form = issue_form.form_yaml(vocab)
+    assert "\n    - Described by the people who did the work\n    - Reviewed" in form
+
+
+def test_a_form_with_only_one_half_of_the_evidence_names_the_other(
+    vocab: vocabulary_module.Vocabulary,
+) -> None:
+    body = (FIXTURES / "issue-valid.md").read_text(encoding="utf-8")
+    body = body.replace("### Why this strength of evidence\n\nThe sources", "### X\n\nThe")
+    proposal = issue_form.to_case_study(body, vocab, new_id="cs-0099")
+    assert proposal.text is None
+    assert proposal.problems == ["Why this strength of evidence: this question needs an answer."]
+
+
+def test_a_status_without_its_date_is_left_out_and_said(
+    vocab: vocabulary_module.Vocabulary,
+) -> None:
+    body = (FIXTURES / "issue-valid.md").read_text(encoding="utf-8")
+    body = body.replace("2025-06", "_No response_")
+    proposal = issue_form.to_case_study(body, vocab, new_id="cs-0099")
+    assert proposal.text is not None
+    study = _valid(proposal.text, proposal.slug, vocab)
+    assert not isinstance(study, list), study
+    assert (study.status, study.status_date) == (None, None)
+    assert proposal.problems == [
+        "Status: a status with no date; expected 'status_date' too: when the status was last "
+        "known to be true, such as the newest source's year (status_date: 2018), so this "
+        "answer was left out."
     ]
 
 

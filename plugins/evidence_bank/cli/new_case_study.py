@@ -28,7 +28,12 @@ PROMPTS = {
     "title": "Title",
     "summary": "Summary (one to three sentences)",
     "rung": "Rung reached",
+    "rung_basis": "Does the source itself place the work on that rung (stated), or is it your "
+    "judgement (judged)?",
     "principles": "Principles (comma-separated)",
+    "evidence_strength": "Strength of evidence, the highest that fits",
+    "evidence_reason": "Why that strength (one to three short sentences: who wrote the "
+    "sources, whether anyone independent checked the work, what was measured)",
 }
 """What each of `scaffold.ASKED` is asked as; rungs and principles list their slugs too."""
 
@@ -48,6 +53,14 @@ def main(
     parser.add_argument("--summary", help="one to three plain-English sentences")
     parser.add_argument("--rung", help="the rung of the ladder reached (a slug, such as co-design)")
     parser.add_argument("--principles", help="principles demonstrated, comma-separated slugs")
+    parser.add_argument(
+        "--rung-basis", help="stated (the source places it on the rung) or judged (you did)"
+    )
+    parser.add_argument(
+        "--evidence-strength",
+        help="the strength of evidence (a slug, such as described or outcomes-measured)",
+    )
+    parser.add_argument("--evidence-reason", help="why that strength, in a sentence or two")
     parser.add_argument("--slug", help="the file name without .md (default: from the title)")
     add_folder_option(parser, "the case-studies folder")
     args = parser.parse_args(argv)
@@ -57,7 +70,8 @@ def main(
         print()  # End the unanswered prompt's line.
         print(
             "No more answers (end of input); nothing was written. Answer every question, or "
-            "give --title, --summary, --rung and --principles.",
+            "give --title, --summary, --rung, --rung-basis, --principles, --evidence-strength "
+            "and --evidence-reason.",
             file=sys.stderr,
         )
         return 2
@@ -123,7 +137,12 @@ def _create(
 
 
 def _prompt(vocab: Vocabulary, name: str) -> str:
-    lists = {"rung": "ladder", "principles": "principles"}
+    lists = {
+        "rung": "ladder",
+        "principles": "principles",
+        "rung_basis": "bases",
+        "evidence_strength": "evidence_strengths",
+    }
     if name in lists:
         return f"{PROMPTS[name]} [{', '.join(vocab.slugs(lists[name]))}]: "
     return f"{PROMPTS[name]}: "

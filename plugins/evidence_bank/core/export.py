@@ -18,9 +18,10 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+from . import references as refs
 from .catalog import Catalog
-from .model import CaseStudy
-from .site import Site
+from .model import CaseStudy, Source
+from .site import Site, page_url
 from .vocabulary import Vocabulary
 
 DATA = "data/v1/"
@@ -31,14 +32,47 @@ a reader gets `v2`, beside it."""
 
 
 def record(study: CaseStudy, site: Site) -> dict[str, Any]:
-    """One case study as open data: its front matter, typed, plus where it lives."""
+    """One case study as open data: its front matter, typed, plus where it lives and every
+    reference mark in it (`references`)."""
     return {
         "id": study.id,
         "slug": study.slug,
         "url": site.case_study_url(study.slug),
         "permanent_url": site.permanent_url(study.id),
         **{key: value for key, value in study.front_matter.items() if key not in ("id",)},
+        "references": references(study),
     }
+
+
+def _marked(node: Any, parts: list[str], where: tuple[str, ...]) -> Iterable[tuple[str, str]]:
+    """(dotted field, text) of each text in `node` at the path `parts` (`*`: any key)."""
+    if not parts:
+        if isinstance(node, str):
+            yield ".".join(where), node
+        return
+    if not isinstance(node, dict):
+        return
+    head, rest = parts[0], parts[1:]
+    keys = list(node) if head == "*" else [head] if head in node else []
+    for key in keys:
+        yield from _marked(node[key], rest, (*where, str(key)))
+
+
+def references(study: CaseStudy) -> list[dict[str, Any]]:
+    """Every reference mark in the case study, as {field, source, locator}: the text fields
+    that may hold marks (`references.MARKED_FIELDS`, in that order), then the story (`body`).
+    The text keeps the marks as written; this list is for a reader who wants them as data."""
+    texts = [
+        found
+        for pattern in refs.MARKED_FIELDS
+        for found in _marked(study.front_matter, pattern.split("."), ())
+    ]
+    texts.append(("body", study.body))
+    return [
+        {"field": field, "source": mark.source, "locator": mark.locator}
+        for field, text in texts
+        for mark in refs.found(text)
+    ]
 
 
 def json_text(catalog: Catalog, site: Site) -> str:
@@ -81,8 +115,40 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("licence", "The licence (a slug)."),
     ("published", "When first published (YYYY-MM-DD)."),
     ("last_reviewed", "When last checked against its sources (YYYY-MM-DD)."),
+    # Added for issue #15: new columns only ever go at the end, so v1 readers keep working.
+    (
+        "evidence_strength",
+        "The strength of the evidence behind the case study (a slug, weakest first: "
+        "described, independently-reviewed, outcomes-measured, compared).",
+    ),
+    ("evidence_reason", "Why the evidence has that strength."),
+    (
+        "rung_basis",
+        "stated if the source itself places the work on its rung; judged if the editors did.",
+    ),
+    ("status_date", "When the status was last known to be true (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    ("evidence_oldest_year", "The year of the oldest dated source."),
+    ("evidence_newest_year", "The year of the newest dated source."),
+    ("draft_source", "true if any source calls itself, or the part used, a draft."),
+    ("undated_source", "true if any source gives no date anywhere."),
+    (
+        "judged_step_principles",
+        "Pathway steps whose principles are the editors' judgement rather than named by the "
+        "source (slugs, separated by ';').",
+    ),
 )
-"""Fixed CSV columns, in order, with their meaning (the data page's codebook)."""
+"""Fixed CSV columns, in order, with their meaning (the data page's codebook). `v1` is a
+contract: a column keeps its name, place and meaning; new ones are added at the end."""
+
+_CSV_TYPES = {
+    "published": "date",
+    "last_reviewed": "date",
+    "evidence_oldest_year": "integer",
+    "evidence_newest_year": "integer",
+    "draft_source": "boolean",
+    "undated_source": "boolean",
+}
+"""Table Schema types of the columns that are not plain strings."""
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -94,6 +160,7 @@ def _cell(value: object) -> str:
 
 
 def csv_row(study: CaseStudy, site: Site) -> list[str]:
+    years = study.evidence_years
     row: dict[str, object] = {
         "id": study.id,
         "slug": study.slug,
@@ -123,8 +190,23 @@ def csv_row(study: CaseStudy, site: Site) -> list[str]:
         "licence": study.licence,
         "published": study.published,
         "last_reviewed": study.last_reviewed,
+        "evidence_strength": study.evidence_strength,
+        "evidence_reason": study.evidence_reason,
+        "rung_basis": study.rung_basis,
+        "status_date": study.status_date,
+        "evidence_oldest_year": years[0] if years else None,
+        "evidence_newest_year": years[1] if years else None,
+        "draft_source": _flag(any(source.draft for source in study.sources)),
+        "undated_source": _flag(any(source.undated for source in study.sources)),
+        "judged_step_principles": ";".join(
+            step.step for step in study.pathway if step.principles and step.basis == "judged"
+        ),
     }
     return [_cell(row[name]) for name, _ in CSV_COLUMNS]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def csv_text(studies: Iterable[CaseStudy], site: Site) -> str:
@@ -139,7 +221,6 @@ def csv_text(studies: Iterable[CaseStudy], site: Site) -> str:
 
 def datapackage(catalog: Catalog, site: Site) -> dict[str, Any]:
     """A Frictionless Data Package describing the CSV (with its table schema) and the JSON."""
-    types = {"published": "date", "last_reviewed": "date"}
     return {
         "name": "co-production-evidence-bank",
         "title": f"{site.name}: case studies",
@@ -165,7 +246,11 @@ def datapackage(catalog: Catalog, site: Site) -> dict[str, Any]:
                 "profile": "tabular-data-resource",
                 "schema": {
                     "fields": [
-                        {"name": name, "type": types.get(name, "string"), "description": meaning}
+                        {
+                            "name": name,
+                            "type": _CSV_TYPES.get(name, "string"),
+                            "description": meaning,
+                        }
                         for name, meaning in CSV_COLUMNS
                     ],
                     "primaryKey": ["id"],
@@ -257,6 +342,10 @@ def atom_feed(
             f"    <published>{issued(study, site)}T00:00:00Z</published>",
         ]
         lines.append(f"    <summary>{_xml(study.summary)}</summary>")
+        standing = evidence_words(study, vocabulary)
+        if standing:
+            content = f"{study.summary}\n\n{standing}"
+            lines.append(f'    <content type="text">{_xml(content)}</content>')
         lines.append(
             f'    <category term="{study.rung}" label='
             f"{quoteattr(_XML_INVALID.sub('', vocabulary.label('ladder', study.rung)))}"
@@ -268,9 +357,52 @@ def atom_feed(
                 f'    <category term="{slug}" label={quoteattr(label)} '
                 f"scheme={quoteattr(site.url + 'principles/')}/>"
             )
+        if study.evidence_strength:
+            label = _XML_INVALID.sub("", vocabulary.label(STRENGTHS, study.evidence_strength))
+            lines.append(
+                f'    <category term="{study.evidence_strength}" label={quoteattr(label)} '
+                f"scheme={quoteattr(strength_scheme(site))}/>"
+            )
         lines.append("  </entry>")
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
+
+
+STRENGTHS = "evidence_strengths"
+"""The vocabulary list of strengths of evidence."""
+
+
+def strength_scheme(site: Site) -> str:
+    """Where the strengths of evidence are defined: the format page's row for the field."""
+    return (
+        f"{site.url}{page_url('case-study-format.md', site.directory_urls)}#field-evidence-strength"
+    )
+
+
+def month_date(partial_date: str) -> str:
+    """2018 -> 2018; 2018-05 -> May 2018; 2018-05-04 -> 4 May 2018."""
+    parts = partial_date.split("-")
+    if len(parts) == 3:
+        return long_date(partial_date)
+    if len(parts) == 2:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return partial_date
+
+
+def evidence_words(study: CaseStudy, vocabulary: Vocabulary) -> str:
+    """The strength of evidence and the status with its date, in words, as a feed entry says
+    them: "Strength of evidence: Described by the people who did the work. Status: In progress
+    as of 2018." Empty when the case study has neither."""
+    said = []
+    if study.evidence_strength:
+        said.append(
+            f"Strength of evidence: {vocabulary.label(STRENGTHS, study.evidence_strength)}."
+        )
+    if study.status:
+        status = vocabulary.label("statuses", study.status)
+        when = f" as of {month_date(study.status_date)}" if study.status_date else ""
+        said.append(f"Status: {status}{when}.")
+    return " ".join(said)
 
 
 def feed_files(catalog: Catalog, site: Site) -> list[tuple[str, Callable[[], str]]]:
@@ -557,7 +689,35 @@ def article_ld(study: CaseStudy, site: Site, vocabulary: Vocabulary) -> dict[str
     urls = [source.url for source in study.sources if source.url]
     if urls:
         data["isBasedOn"] = urls
+    if study.sources:
+        data["citation"] = [_cited_source(source) for source in study.sources]
+    if study.evidence_strength:
+        # schema.org has no property for a strength of evidence: it is a keyword, a term of a
+        # defined set (the format page's list), so a reader can tell it from free words.
+        data["keywords"] = [
+            {
+                "@type": "DefinedTerm",
+                "name": vocabulary.label(STRENGTHS, study.evidence_strength),
+                "termCode": study.evidence_strength,
+                "inDefinedTermSet": strength_scheme(site),
+            }
+        ]
     return data
+
+
+def _cited_source(source: Source) -> dict[str, Any]:
+    """A source as a schema.org CreativeWork: its title, publisher, year and address, and
+    `creativeWorkStatus: Draft` when it calls itself a draft."""
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
+    if source.publisher:
+        work["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.year is not None:
+        work["datePublished"] = str(source.year)
+    if source.url:
+        work["url"] = source.url
+    if source.draft:
+        work["creativeWorkStatus"] = "Draft"
+    return work
 
 
 def dataset_ld(catalog: Catalog, site: Site) -> dict[str, Any]:

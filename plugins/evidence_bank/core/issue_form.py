@@ -88,6 +88,17 @@ def form_fields(vocabulary: Vocabulary) -> list[FormField]:
             vocabulary="ladder",
         ),
         FormField(
+            "rung_basis",
+            "Who places the work on that rung",
+            "dropdown",
+            "rung_basis",
+            "Stated in the source: the source itself says how far people were involved, in "
+            "words that match this rung. Our judgement: you chose the rung from what the "
+            "source describes.",
+            required=True,
+            vocabulary="bases",
+        ),
+        FormField(
             "principles",
             "Principles demonstrated",
             "dropdown",
@@ -96,6 +107,27 @@ def form_fields(vocabulary: Vocabulary) -> list[FormField]:
             required=True,
             vocabulary="principles",
             multiple=True,
+        ),
+        FormField(
+            "evidence_strength",
+            "Strength of evidence",
+            "dropdown",
+            "evidence.strength",
+            "What backs the account: the highest that fits. Described: an account by the "
+            "people who did the work. Reviewed: someone independent looked at it in a planned "
+            "way. Outcome measures: change was measured. Compared: with similar people who did "
+            "not take part.",
+            required=True,
+            vocabulary="evidence_strengths",
+        ),
+        FormField(
+            "evidence_reason",
+            "Why this strength of evidence",
+            "textarea",
+            "evidence.reason",
+            "One to three short sentences: who wrote the sources, whether anyone independent "
+            "checked the work, what was measured.",
+            required=True,
         ),
         FormField(
             "reasoning",
@@ -131,6 +163,13 @@ def form_fields(vocabulary: Vocabulary) -> list[FormField]:
             "YYYY, YYYY-MM or YYYY-MM-DD. Leave empty if it is still going.",
         ),
         FormField("status", "Status", "dropdown", "status", vocabulary="statuses"),
+        FormField(
+            "status_date",
+            "When the status was last known to be true",
+            "input",
+            "status_date",
+            "Needed with a status: YYYY, YYYY-MM or YYYY-MM-DD, usually the newest source's date.",
+        ),
     ]
     for number, step in enumerate(v.terms("pathway_steps"), 1):
         questions.append(
@@ -181,7 +220,10 @@ def form_fields(vocabulary: Vocabulary) -> list[FormField]:
             "textarea",
             "sources",
             "Where every fact comes from, one per line: Title | Publisher | Year | Web "
-            "address. Only the title is required.",
+            "address | Where in it. The title and the year are required: write 'undated' "
+            "for the year only if the source gives no date anywhere. Where in it (optional): "
+            "the pages or section this case study's material is in. Add '| draft' at the end "
+            "of the line if the source calls itself, or this example, a draft.",
             required=True,
         ),
         FormField(
@@ -324,7 +366,10 @@ _PART_NAMES = {
     "title": "title",
     "publisher": "publisher",
     "year": "year",
+    "undated": "year",
     "url": "web address",
+    "locator": "where in it",
+    "draft": "draft",
     "name": "name",
     "role": "what they did",
     **{
@@ -370,8 +415,15 @@ def to_case_study(
             reported.add(question.target)
         if value is not None:
             _put(data, question.target, value)
+    unanswered: set[str] = set()
     for question in questions:
-        if question.target in _REQUIRED and question.target not in {*data, *reported}:
+        dotted = question.target
+        if (
+            dotted.split(".")[0] in _REQUIRED
+            and dotted not in reported
+            and not _has_path(data, dotted.split("."))
+        ):
+            unanswered.add(dotted)
             problems.append(f"{question.label}: this question needs an answer.")
     base = slug = slug_for(str(data.get("title", "case-study")))
     number = 2
@@ -394,7 +446,9 @@ def to_case_study(
         if any(not path or path[0] in _REQUIRED for path in paths):
             # No file without these: say what to fix, and nothing is "left out".
             for problem, path in zip(found, paths, strict=True):
-                if len(path) == 1 and path[0] in _REQUIRED and path[0] not in data:
+                if (len(path) == 1 and path[0] in _REQUIRED and path[0] not in data) or (
+                    ".".join(str(part) for part in path) in unanswered
+                ):
                     continue  # an unanswered question, already reported above
                 problems.append(namer.message(problem, path, left_out=False))
             return finish(None)
@@ -504,6 +558,15 @@ def _where(field: str) -> frontmatter.KeyPath:
         int(number) - 1 if number else name
         for name, number in re.findall(r"([^.\[\]]+)|\[([0-9]+)\]", field)
     )
+
+
+def _has_path(data: Any, parts: list[str]) -> bool:
+    """Whether `data` holds a value at the dotted path `parts`."""
+    for part in parts:
+        if not _has(data, part):
+            return False
+        data = data[part]
+    return True
 
 
 def _has(node: Any, part: str | int) -> bool:
@@ -667,18 +730,34 @@ def _convert(
             source: dict[str, Any] = {"title": parts[0]}
             if len(parts) > 1 and parts[1]:
                 source["publisher"] = parts[1]
+            draft = len(parts) > 4 and parts[-1].lower() == "draft"
+            if draft:
+                parts = parts[:-1]
             if len(parts) > 2 and parts[2]:
                 if re.fullmatch(r"[12][0-9]{3}", parts[2]):
                     source["year"] = int(parts[2])
+                elif parts[2].lower() == "undated":
+                    source["undated"] = True
                 else:
                     problems.append(
                         f"Sources, line {number}: the year '{parts[2]}' is not a "
-                        "four-digit year, so it was left out."
+                        "four-digit year, so the line was left out."
                     )
+                    continue
             if len(parts) > 3 and parts[3]:
                 source["url"] = parts[3]
+            if len(parts) > 4 and parts[4]:
+                source["locator"] = parts[4]
+            if draft:
+                source["draft"] = True
             if not parts[0]:
                 problems.append(f"Sources, line {number}: no title, so the line was left out.")
+                continue
+            if "year" not in source and "undated" not in source:
+                problems.append(
+                    f"Sources, line {number}: no year, so the line was left out. Write the "
+                    "year of publication, or 'undated' if the source gives no date anywhere."
+                )
                 continue
             sources.append(source)
             lines.append(number)

@@ -12,13 +12,28 @@ from typing import Any
 import yaml
 
 from . import fields as f
+from . import references
 from .catalog import file_name_problem, scan_ids
 from .problems import Problem
 from .validate import check_field
 from .vocabulary import Vocabulary
 
-ASKED = ("title", "summary", "rung", "principles")
-"""The fields a new case study is started with, in the order they are asked for."""
+ASKED = (
+    "title",
+    "summary",
+    "rung",
+    "rung_basis",
+    "principles",
+    "evidence_strength",
+    "evidence_reason",
+)
+"""The fields a new case study is started with (the required ones), in the order they are
+asked for; `evidence_strength` and `evidence_reason` are `evidence.strength` and
+`evidence.reason`."""
+
+_EVIDENCE = {"evidence_strength": "strength", "evidence_reason": "reason"}
+_STAND_IN = {"strength": "described", "reason": "A stand-in reason, never written."}
+"""The other half of `evidence` while one half is checked alone."""
 
 
 def used_ids(directory: Path) -> set[int]:
@@ -51,6 +66,11 @@ def answer(vocabulary: Vocabulary, name: str, text: str) -> tuple[Any, list[Prob
     value: Any = text.strip() or None
     if name == "principles" and value:
         value = [item.strip() for item in value.split(",") if item.strip()]
+    if name in _EVIDENCE:
+        part = _EVIDENCE[name]
+        checked, problems = check_field("evidence", {**_STAND_IN, part: value}, vocabulary)
+        problems = [p for p in problems if p.field == f"evidence.{part}"]
+        return (None, problems) if problems else (checked[part], [])
     return check_field(name, value, vocabulary)
 
 
@@ -101,6 +121,9 @@ def scaffold(
     rung: str,
     principles: list[str],
     published: str,
+    rung_basis: str,
+    evidence_strength: str,
+    evidence_reason: str,
 ) -> str:
     """A valid case-study file: the required fields filled in, `published` set (a date, so that
     citations give a year), every other optional field present as commented guidance, and
@@ -109,8 +132,20 @@ def scaffold(
         "---",
         "# Required fields. Every field is explained on the site's 'Case study format' page.",
         _dump(
-            {"id": id, "title": title, "summary": summary, "rung": rung, "principles": principles}
+            {
+                "id": id,
+                "title": title,
+                "summary": summary,
+                "rung": rung,
+                "rung_basis": rung_basis,
+                "principles": principles,
+                "evidence": {"strength": evidence_strength, "reason": evidence_reason},
+            }
         ).rstrip("\n"),
+        "# rung_basis: stated (the source places the work on this rung) or judged (you did).",
+        "# evidence.strength, weakest first: "
+        + ", ".join(vocabulary.slugs("evidence_strengths"))
+        + ".",
         "",
         "# The day this file was started: change it to the day the case study is published.",
         f"published: {published}",
@@ -128,6 +163,8 @@ def scaffold(
         if allowed:
             lines.append(f"#   Allowed: {', '.join(vocabulary.slugs(allowed))}")
         value = example(fld.kind, vocabulary, fld.example)
+        if fld.name == "facts_from":  # marks only, never the example text of a plain field
+            value = {slug: references.EXAMPLE for slug in vocabulary.slugs("key_facts")}
         lines += [f"# {line}" for line in _dump({fld.name: value}).rstrip("\n").split("\n")]
     lines += [
         "---",

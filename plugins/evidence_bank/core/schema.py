@@ -16,6 +16,9 @@ from .vocabulary import Vocabulary
 SCHEMA_PATH = "data/v1/case-study.schema.json"
 """Where the schema is published, below the site root."""
 
+ONLY_MARKS = r"^(\[source [1-9][0-9]{0,2}(, [^\[\]\n]{1,100})?\][ ,;]*)+$"
+"""Text that is nothing but reference marks, `[source N]` or `[source N, locator]`."""
+
 _DATE_FULL = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DATE_PARTIAL = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
@@ -23,6 +26,8 @@ _DATE_PARTIAL = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 def json_schema(vocabulary: Vocabulary, base_url: str = "") -> dict[str, Any]:
     """The schema as a mapping."""
     top = _kind(f.Record(f.CASE_STUDY_FIELDS), vocabulary)
+    # `facts_from` holds reference marks only (references.only_marks).
+    top["properties"]["facts_from"]["additionalProperties"]["allOf"] = [{"pattern": ONLY_MARKS}]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{base_url}{SCHEMA_PATH}",
@@ -36,6 +41,29 @@ def json_schema(vocabulary: Vocabulary, base_url: str = "") -> dict[str, Any]:
 def json_schema_text(vocabulary: Vocabulary, base_url: str = "") -> str:
     """The schema as deterministic JSON text."""
     return json.dumps(json_schema(vocabulary, base_url), indent=2, ensure_ascii=False) + "\n"
+
+
+def _conditions(record: f.Record) -> dict[str, Any]:
+    """The rules between a record's fields that the validator applies (validate.py) and a
+    schema can say: a status needs its date; a step's principles need their basis, and a basis
+    its principles; a source has a year or `undated: true`, not both."""
+    names = {field.name for field in record.fields}
+    if {"status", "status_date"} <= names:
+        return {"dependentRequired": {"status": ["status_date"]}}
+    if {"principles", "principles_basis"} <= names:
+        return {
+            "dependentRequired": {
+                "principles": ["principles_basis"],
+                "principles_basis": ["principles"],
+            }
+        }
+    if {"year", "undated"} <= names:
+        return {
+            "if": {"properties": {"undated": {"const": True}}, "required": ["undated"]},
+            "then": {"not": {"required": ["year"]}},
+            "else": {"required": ["year"]},
+        }
+    return {}
 
 
 def _kind(kind: f.Kind, vocabulary: Vocabulary) -> dict[str, Any]:
@@ -69,7 +97,7 @@ def _kind(kind: f.Kind, vocabulary: Vocabulary) -> dict[str, Any]:
             schema["minItems"] = kind.min_items
         return schema
     if isinstance(kind, f.Record):
-        return {
+        schema = {
             "type": "object",
             "properties": {
                 field.name: {"description": field.description, **_kind(field.kind, vocabulary)}
@@ -78,6 +106,8 @@ def _kind(kind: f.Kind, vocabulary: Vocabulary) -> dict[str, Any]:
             "required": [field.name for field in kind.fields if field.required],
             "additionalProperties": False,
         }
+        schema.update(_conditions(kind))
+        return schema
     if isinstance(kind, f.MapOf):
         return {
             "type": "object",
