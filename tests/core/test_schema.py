@@ -106,9 +106,7 @@ MUTATIONS = {
     "a step's principles with no basis": lambda d: next(iter(d["pathway"].values())).pop(
         "principles_basis"
     ),
-    "a step's basis with no principles": lambda d: next(iter(d["pathway"].values())).pop(
-        "principles"
-    ),
+    "a status with no date, beside a dated source": lambda d: d.pop("status_date"),
     "words in facts_from": lambda d: d["facts_from"].update(place="Example Town"),
 }
 
@@ -121,6 +119,13 @@ ALLOWED = {
     "no status and no date": lambda d: d.pop("status") and d.pop("status_date"),
     "a date with no status": lambda d: d.pop("status"),
     "several marks": lambda d: d["facts_from"].update(place="[source 1], [source 1, p 2]"),
+    "a step's basis with no principles (the source names none there)": lambda d: next(
+        iter(d["pathway"].values())
+    ).pop("principles"),
+    "a status with no date when every source is undated": lambda d: (
+        d.pop("status_date"),
+        [(s.pop("year", None), s.update(undated=True)) for s in d["sources"]],
+    ),
 }
 
 

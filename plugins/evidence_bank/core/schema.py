@@ -45,18 +45,26 @@ def json_schema_text(vocabulary: Vocabulary, base_url: str = "") -> str:
 
 def _conditions(record: f.Record) -> dict[str, Any]:
     """The rules between a record's fields that the validator applies (validate.py) and a
-    schema can say: a status needs its date; a step's principles need their basis, and a basis
-    its principles; a source has a year or `undated: true`, not both."""
+    schema can say: a status needs its date, unless every source is undated; a step's
+    principles need their basis (a basis alone says whether the source names none there); a
+    source has a year or `undated: true`, not both."""
     names = {field.name for field in record.fields}
-    if {"status", "status_date"} <= names:
-        return {"dependentRequired": {"status": ["status_date"]}}
-    if {"principles", "principles_basis"} <= names:
-        return {
-            "dependentRequired": {
-                "principles": ["principles_basis"],
-                "principles_basis": ["principles"],
-            }
+    if {"status", "status_date", "sources"} <= names:
+        every_source_undated = {
+            "required": ["sources"],
+            "properties": {
+                "sources": {
+                    "minItems": 1,
+                    "items": {"required": ["undated"], "properties": {"undated": {"const": True}}},
+                }
+            },
         }
+        return {
+            "if": {"required": ["status"], "not": every_source_undated},
+            "then": {"required": ["status_date"]},
+        }
+    if {"principles", "principles_basis"} <= names:
+        return {"dependentRequired": {"principles": ["principles_basis"]}}
     if {"year", "undated"} <= names:
         return {
             "if": {"properties": {"undated": {"const": True}}, "required": ["undated"]},
