@@ -465,8 +465,8 @@ def test_a_status_without_its_date_is_left_out_and_said(
     assert (study.status, study.status_date) == (None, None)
     assert proposal.problems == [
         "Status: a status with no date; expected 'status_date' too: when the status was last "
-        "known to be true, such as the newest source's year (status_date: 2018), so this "
-        "answer was left out."
+        "known to be true, such as the newest source's year (status_date: 2018); only a case "
+        "study whose every source is undated may leave it out, so this answer was left out."
     ]
 
 

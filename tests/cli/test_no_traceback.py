@@ -17,7 +17,8 @@ from evidence_bank.cli import validate as validate_cli
 from tests.core.test_bad_inputs import ROWS, write_files
 
 FLAGS = ["--title", "A cafe for all", "--summary", "People ran a cafe together, all year."]
-FLAGS += ["--rung", "co-design", "--principles", "valuing-people"]
+FLAGS += ["--rung", "co-design", "--principles", "valuing-people", "--rung-basis", "judged"]
+FLAGS += ["--evidence-strength", "described", "--evidence-reason", "Told by the people who ran it."]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row["case"] for row in ROWS])

@@ -166,7 +166,8 @@ def test_warnings_in_text_pass_unless_strict(
         "a reading grade of 9 or less (GOV.UK advises sentences of 25 words or fewer)"
     )
     assert lines[1].startswith(
-        "case_studies/a.md:11: warning: pathway.co-delivery.done: a sentence of 30 words: “Word word"
+        "case_studies/a.md:11: warning: pathway.co-delivery.done: "
+        "a sentence of 30 words: “Word word"
     )
     assert err == (
         "All 1 case study valid; 2 warnings (the site build, which is strict, refuses them).\n"

@@ -81,7 +81,9 @@ def test_indexes_list_the_case_study_where_it_belongs(tmp_path: Path) -> None:
     assert "demonstrates this principle yet" in _page(site, "principles/reciprocal-recognition")
     evidence = _page(site, "evidence-map")
     assert 'href="../search/?principle=valuing-people&amp;rung=co-design"' in evidence
-    assert evidence.count('class="eb-map__gap"') == 6 * 7 - 1 + 6 * 6
+    # Gaps: principles by rung (one filled), the same for stated rungs only (its rung is
+    # judged: none filled), strength by rung (one filled), and steps by principle.
+    assert evidence.count('class="eb-map__gap"') == (6 * 7 - 1) + 6 * 7 + (4 * 7 - 1) + 6 * 6
 
 
 def test_hostile_front_matter_is_text_everywhere(
@@ -154,7 +156,7 @@ def test_templates_can_be_overridden(tmp_path: Path) -> None:
 def test_synthetic_case_studies_only_with_the_option(tmp_path: Path) -> None:
     synthetic = case_study("synthetic: true\n")
     message = build_error(make_project(tmp_path / "a", {"s.md": synthetic}))
-    assert "case_studies/s.md:7: synthetic:" in message
+    assert "case_studies/s.md:9: synthetic:" in message
     site = build(
         make_project(tmp_path / "b", {"s.md": synthetic}, plugin={"allow_synthetic": True})
     )
@@ -317,7 +319,7 @@ def test_plain_english_warnings_fail_a_strict_build_and_are_logged(
         build(project)
     logged = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert logged[0].startswith("evidence_bank: case_studies/a.md:4: summary: a reading grade of ")
-    assert logged[1].startswith("evidence_bank: case_studies/a.md:9: pathway.co-delivery.done: ")
+    assert logged[1].startswith("evidence_bank: case_studies/a.md:11: pathway.co-delivery.done: ")
     assert len(logged) == 2
 
 

@@ -45,7 +45,8 @@ def test_json_records_hold_every_field_and_match_the_schema(
         for key in ("id", "slug", "url", "title", "summary", "rung", "principles"):
             assert record[key], key
         assert record["url"] == f"{SITE_URL}case-studies/{record['slug']}/"
-        front = {k: v for k, v in record.items() if k not in ("slug", "url", "permanent_url")}
+        made = ("slug", "url", "permanent_url", "references")  # Added to the front matter.
+        front = {k: v for k, v in record.items() if k not in made}
         assert list(validator.iter_errors(front)) == []
     daisy = next(r for r in records if r["id"] == "cs-0001")
     assert daisy["pathway"]["build-the-team"]["principles"]  # nested fields kept
@@ -271,7 +272,7 @@ def test_harvard_reference_on_the_page(site: Path) -> None:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
     assert (
         "Co-production Evidence Bank (2026) Daisy Hill Hospital Pathfinder. Case study "
-        "cs-0001. Last reviewed 26 November 2026. Available at: "
+        "cs-0001. Last reviewed 28 November 2026. Available at: "
         f"{SITE_URL}id/cs-0001/ (Accessed: [date you read it])."
     ) in text
     for anchor in (
@@ -318,7 +319,9 @@ def test_due_for_review_follows_source_date_epoch(
     from tests.helpers import build, make_project
 
     reviewed = MINIMAL.replace(
-        "---\n\n", "last_reviewed: 2024-01-01\npublished: 2023-06-01\n---\n\n"
+        "---\n\n",
+        "last_reviewed: 2024-01-01\npublished: 2023-06-01\n"
+        "sources:\n  - title: A recent report\n    year: 2025\n---\n\n",
     )
     project = make_project(tmp_path, {"old.md": reviewed})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: within two years
@@ -329,7 +332,7 @@ def test_due_for_review_follows_source_date_epoch(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")  # 2027-01-01: over two years
     site = build(project)
     page = (site / "due-for-review/index.html").read_text("utf-8")
-    assert "A minimal case study" in page and ">1096<" in page
+    assert "A minimal case study" in page and ">1096 <strong>(over two years)</strong><" in page
 
 
 def test_citation_file_for_the_bank(site: Path) -> None:

@@ -59,7 +59,7 @@ def test_a_site_with_attr_list_refuses_the_attribute(
         config={"markdown_extensions": ["attr_list"]},
     )
     error = build_error(project)
-    assert "case_studies/a.md:10: body: the attribute 'onclick' set with {: ...}" in error
+    assert "case_studies/a.md:12: body: the attribute 'onclick' set with {: ...}" in error
     code, out, _ = _validate(project, monkeypatch, capsys)
     assert code == 1
     assert out.splitlines() == error.splitlines()[1:]

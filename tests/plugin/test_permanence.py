@@ -174,7 +174,7 @@ def test_an_alias_may_not_take_a_live_address(tmp_path: Path) -> None:
     )
     message = build_error(project)
     assert (
-        "case_studies/second.md:7: aliases[1]: 'first', which is the address of "
+        "case_studies/second.md:9: aliases[1]: 'first', which is the address of "
         "case_studies/first.md"
     ) in message
 

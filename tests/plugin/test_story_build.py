@@ -11,7 +11,7 @@ from tests.helpers import build_error, case_study, make_project
 def test_build_refuses_a_story_nested_700_deep(tmp_path: Path) -> None:
     project = make_project(tmp_path, {"deep.md": case_study(body="- " * 700 + "x\n")})
     error = build_error(project)
-    assert "case_studies/deep.md:9: body: lists nested 700 deep" in error
+    assert "case_studies/deep.md:11: body: lists nested 700 deep" in error
     assert "RecursionError" not in error
 
 
@@ -25,7 +25,7 @@ def test_build_names_a_broken_link_in_the_case_study_file(tmp_path: Path) -> Non
         },
     )
     error = build_error(project)
-    assert "case_studies/here.md:11: body: a link to '../ladder/'" in error
+    assert "case_studies/here.md:13: body: a link to '../ladder/'" in error
     assert "did you mean '../ladder/index.md'?" in error
     assert "Doc file" not in error
     # Fixed page link: the anchor is what is wrong, named the same way.
@@ -33,4 +33,4 @@ def test_build_names_a_broken_link_in_the_case_study_file(tmp_path: Path) -> Non
         case_study(body=body.replace("../ladder/", "../ladder/index.md")), encoding="utf-8"
     )
     error = build_error(project)
-    assert "case_studies/here.md:11: body: a link to 'other.md#nowhere'" in error
+    assert "case_studies/here.md:13: body: a link to 'other.md#nowhere'" in error

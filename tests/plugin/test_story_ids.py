@@ -47,11 +47,12 @@ def test_every_id_around_a_story_is_known_to_the_renamer(tmp_path: Path) -> None
     full = case_study(
         "what_was_hard: Much.\nevaluation: Some.\n"
         "outcomes:\n  how_much: Many.\n"
-        "sources:\n  - title: A report\n    url: https://example.org/report\n"
+        "sources:\n  - title: A report\n    year: 2018\n    url: https://example.org/report\n"
     )
     site = build(make_project(tmp_path, {"minimal.md": full}))
     page = (site / "case-studies/minimal/index.html").read_text("utf-8")
-    sections = set(_TEMPLATE_SECTION.findall(page)) | {"rung", "cite", "about"}
+    sources = {f"source-{n}" for n in range(1, 2)}  # Each source, for its reference marks.
+    sections = set(_TEMPLATE_SECTION.findall(page)) | {"rung", "cite", "about"} | sources
     unknown = [
         anchor
         for anchor in _ID.findall(page)

@@ -125,7 +125,8 @@ def linked(escaped: str, href: Callable[[Reference], str]) -> str:
     def link(match: re.Match[str]) -> str:
         locator = html.unescape(match["locator"] or "").strip() or None
         reference = Reference(int(match["number"]), locator, match.start(), match.end())
-        spoken = html.escape(reference.spoken(), quote=True)
+        # Quotes as the sanitiser writes them: only '"' escaped in an attribute.
+        spoken = html.escape(reference.spoken(), quote=False).replace('"', "&quot;")
         return (
             f'<sup class="eb-ref"><a href="{html.escape(href(reference), quote=True)}" '
             f'aria-label="{spoken}" title="{spoken}">[{reference.source}]</a></sup>'

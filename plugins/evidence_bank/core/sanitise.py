@@ -62,6 +62,7 @@ ATTRIBUTES: dict[str, set[str]] = {
         "title",
         "aria-label",
         "aria-current",
+        "aria-hidden",
         "role",
         "lang",
         "hidden",
