@@ -106,6 +106,12 @@ def test_a_first_case_study_needs_no_step_beyond_the_format(project: Path) -> No
         "co-design",
         "--principles",
         "valuing-people",
+        "--rung-basis",
+        "judged",
+        "--evidence-strength",
+        "described",
+        "--evidence-reason",
+        "The council's own account of the work; nobody else has checked it.",
     )
     assert made.returncode == 0, made.stdout + made.stderr
     assert "lock-urls" not in made.stdout + made.stderr  # nothing to do about the lock
