@@ -78,6 +78,23 @@ def test_the_address_holds_the_state(visit: Any) -> None:
     assert again.locator(".eb-search__result h3").all_text_contents() == results
 
 
+def test_the_strength_of_evidence_filters_and_counts(visit: Any, bank: catalog.Catalog) -> None:
+    page = visit("/search/?evidence=described&rung=co-design").page
+    wait_until(page, SEARCH_DONE)
+    wait_until(page, COUNTS_READY)
+    expected = [
+        s for s in bank.case_studies if s.evidence_strength == "described" and s.rung == "co-design"
+    ]
+    shown = page.locator(".eb-search__result h3").all_text_contents()
+    assert sorted(shown) == sorted(s.title for s in expected) and shown
+    assert page.is_checked("#eb-evidence-described")
+    # The strength's counts ignore its own tick: every strength among the co-design studies.
+    want = Counter(s.evidence_strength for s in bank.case_studies if s.rung == "co-design")
+    assert {k: v for k, v in _counts(page, "evidence").items() if v} == dict(want)
+    status = page.locator(".eb-search__status").text_content() or ""
+    assert "Described by the people who did the work" in status
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text.lower()))
 
