@@ -79,20 +79,30 @@ def test_the_address_holds_the_state(visit: Any) -> None:
 
 
 def test_the_strength_of_evidence_filters_and_counts(visit: Any, bank: catalog.Catalog) -> None:
-    page = visit("/search/?evidence=described&rung=co-design").page
+    page = visit("/search/?evidence=described&rung=co-design&rung=engagement").page
     wait_until(page, SEARCH_DONE)
     wait_until(page, COUNTS_READY)
     expected = [
-        s for s in bank.case_studies if s.evidence_strength == "described" and s.rung == "co-design"
+        s
+        for s in bank.case_studies
+        if s.evidence_strength == "described" and s.rung in ("co-design", "engagement")
     ]
     shown = page.locator(".eb-search__result h3").all_text_contents()
     assert sorted(shown) == sorted(s.title for s in expected) and shown
     assert page.is_checked("#eb-evidence-described")
-    # The strength's counts ignore its own tick: every strength among the co-design studies.
-    want = Counter(s.evidence_strength for s in bank.case_studies if s.rung == "co-design")
+    # The strength's counts ignore its own tick: every strength among the studies at those rungs.
+    rungs = ("co-design", "engagement")
+    want = Counter(s.evidence_strength for s in bank.case_studies if s.rung in rungs)
     assert {k: v for k, v in _counts(page, "evidence").items() if v} == dict(want)
     status = page.locator(".eb-search__status").text_content() or ""
     assert "Described by the people who did the work" in status
+    # Each result says its strength, and whether its rung is our judgement.
+    facts = page.locator(".eb-search__facts").all_text_contents()
+    assert all(
+        "Strength of evidence: Described by the people who did the work." in f for f in facts
+    )
+    judged = sum(s.rung_basis == "judged" for s in expected)
+    assert sum("(our judgement)" in f for f in facts) == judged > 0
 
 
 def _words(text: str) -> set[str]:

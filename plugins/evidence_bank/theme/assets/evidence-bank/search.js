@@ -311,6 +311,7 @@ async function add(count) {
       const facts = document.createElement("p");
       facts.className = "eb-search__facts";
       facts.textContent = `Rung: ${page.meta.rung}. Principles: ${page.meta.principles}.`;
+      if (page.meta.evidence) facts.textContent += ` Strength of evidence: ${page.meta.evidence}.`;
       item.append(heading, summary, facts);
       list.append(item);
       first = first || link;
