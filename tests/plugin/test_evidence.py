@@ -99,7 +99,7 @@ def test_reference_marks_link_to_their_source_with_the_place_in_words(site: Path
     sources = _text(page[page.index('id="sources"') :])
     assert "A draft." in sources
     assert "Used here: Annex A." in sources
-    assert "Places cited on this page: page 9; page 3; page 7." in sources
+    assert "Places cited on this page: page 7; page 3; page 9." in sources
 
 
 def test_a_judged_rung_and_an_undated_source_say_so(site: Path) -> None:

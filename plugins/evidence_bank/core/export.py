@@ -44,34 +44,13 @@ def record(study: CaseStudy, site: Site) -> dict[str, Any]:
     }
 
 
-def _marked(node: Any, parts: list[str], where: tuple[str, ...]) -> Iterable[tuple[str, str]]:
-    """(dotted field, text) of each text in `node` at the path `parts` (`*`: any key)."""
-    if not parts:
-        if isinstance(node, str):
-            yield ".".join(where), node
-        return
-    if not isinstance(node, dict):
-        return
-    head, rest = parts[0], parts[1:]
-    keys = list(node) if head == "*" else [head] if head in node else []
-    for key in keys:
-        yield from _marked(node[key], rest, (*where, str(key)))
-
-
 def references(study: CaseStudy) -> list[dict[str, Any]]:
-    """Every reference mark in the case study, as {field, source, locator}: the text fields
-    that may hold marks (`references.MARKED_FIELDS`, in that order), then the story (`body`).
-    The text keeps the marks as written; this list is for a reader who wants them as data."""
-    texts = [
-        found
-        for pattern in refs.MARKED_FIELDS
-        for found in _marked(study.front_matter, pattern.split("."), ())
-    ]
-    texts.append(("body", study.body))
+    """Every reference mark in the case study, as {field, source, locator}
+    (`references.cited`). The text keeps the marks as written; this list is for a reader who
+    wants them as data."""
     return [
         {"field": field, "source": mark.source, "locator": mark.locator}
-        for field, text in texts
-        for mark in refs.found(text)
+        for field, mark in refs.cited(study.front_matter, study.body)
     ]
 
 

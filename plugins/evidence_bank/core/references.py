@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 LOCATOR_MAX = 100
 """The longest locator: a place in a document, not a sentence."""
@@ -73,6 +74,31 @@ def found(text: str) -> list[Reference]:
         Reference(int(m["number"]), (m["locator"] or "").strip() or None, m.start(), m.end())
         for m in MARK.finditer(text)
     ]
+
+
+def cited(front_matter: Mapping[str, Any], story: str) -> list[tuple[str, Reference]]:
+    """Every mark of a case study, with the field it is in (dotted, as `pathway.co-design.done`;
+    `body` for the story): the fields that may hold marks (`MARKED_FIELDS`, in that order), then
+    the story outside its code. What pages list under each source and the data publish."""
+    texts = [
+        found for pattern in MARKED_FIELDS for found in _at(front_matter, pattern.split("."), ())
+    ]
+    texts.append(("body", outside_code(story)))
+    return [(field, mark) for field, text in texts for mark in found(text)]
+
+
+def _at(node: Any, parts: list[str], where: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(dotted field, text) of each text in `node` at the path `parts` (`*`: any key)."""
+    if not parts:
+        if isinstance(node, str):
+            yield ".".join(where), node
+        return
+    if not isinstance(node, dict):
+        return
+    head, rest = parts[0], parts[1:]
+    keys = list(node) if head == "*" else [head] if head in node else []
+    for key in keys:
+        yield from _at(node[key], rest, (*where, str(key)))
 
 
 def unreadable(text: str) -> list[str]:

@@ -251,24 +251,11 @@ def judged_steps(catalog: Catalog) -> dict[tuple[str, str], int]:
 def places_cited(study: CaseStudy) -> dict[int, list[str]]:
     """The locators its reference marks give for each source (by number), in order, once each:
     the Sources section lists them, so a reader on a phone sees them without a tooltip."""
-    texts = [study.body, *_strings(study.front_matter)]
     cited: dict[int, list[str]] = {}
-    for text in texts:
-        for mark in references.found(text):
-            if mark.locator and mark.locator not in cited.setdefault(mark.source, []):
-                cited[mark.source].append(mark.locator)
+    for _, mark in references.cited(study.front_matter, study.body):
+        if mark.locator and mark.locator not in cited.setdefault(mark.source, []):
+            cited[mark.source].append(mark.locator)
     return cited
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def marked_html(story: str) -> str:
