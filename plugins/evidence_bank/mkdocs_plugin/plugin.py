@@ -31,8 +31,7 @@ from .config import EvidenceBankConfig
 log = get_plugin_logger(__name__)
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
-"""The plugin's additions to Material's templates (a skip link, the header's search form, the
-search page's script, the bank's styles), shipped inside the package."""
+"""The plugin's additions to Material's templates and its assets, shipped inside the package."""
 STYLESHEET = "assets/evidence-bank/evidence-bank.css"
 
 
@@ -71,9 +70,8 @@ class EvidenceBankPlugin(BasePlugin[EvidenceBankConfig]):  # type: ignore[no-unt
         extensions = story.extensions_from(config.markdown_extensions, config.mdx_configs)
         urls, site_dir = config.use_directory_urls, Path(config.site_dir)
         with plain_errors():
-            catalog = self.session.read(extensions)
-            for warning in catalog.warnings:  # Plain English: a strict build stops on them.
-                log.warning(f"{warning.path}:{warning.line}: {warning.message()}")
+            for warning in (catalog := self.session.read(extensions)).warnings:
+                log.warning(f"{warning.path}:{warning.line}: {warning.message()}")  # Strict: stop.
             site = Site(config.site_url or "", config.site_name, build_date(), urls)
             entries = [(file.src_uri, file.dest_uri, file.abs_src_path) for file in files]
             bank = self.session.start(catalog, site, entries, site_dir)
