@@ -109,7 +109,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("evidence_oldest_year", "The year of the oldest dated source."),
     ("evidence_newest_year", "The year of the newest dated source."),
     ("draft_source", "true if any source calls itself, or the part used, a draft."),
-    ("undated_source", "true if any source gives no date anywhere."),
+    ("undated_source", "true if any source gives no date of publication."),
     (
         "judged_step_principles",
         "Pathway steps whose principles are the editors' judgement rather than named by the "

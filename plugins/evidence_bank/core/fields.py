@@ -226,7 +226,7 @@ SOURCE = Record(
         Field(
             "undated",
             Flag(),
-            "true only if the source gives no date anywhere (then leave out 'year').",
+            "true only if the source gives no date of publication (then leave out 'year').",
             example=False,
         ),
         Field(

@@ -221,7 +221,7 @@ def form_fields(vocabulary: Vocabulary) -> list[FormField]:
             "sources",
             "Where every fact comes from, one per line: Title | Publisher | Year | Web "
             "address | Where in it. The title and the year are required: write 'undated' "
-            "for the year only if the source gives no date anywhere. Where in it (optional): "
+            "for the year only if the source gives no date of publication. Where in it (optional): "
             "the pages or section this case study's material is in. Add '| draft' at the end "
             "of the line if the source calls itself, or this example, a draft.",
             required=True,
@@ -756,7 +756,7 @@ def _convert(
             if "year" not in source and "undated" not in source:
                 problems.append(
                     f"Sources, line {number}: no year, so the line was left out. Write the "
-                    "year of publication, or 'undated' if the source gives no date anywhere."
+                    "year of publication, or 'undated' if the source gives no date of publication."
                 )
                 continue
             sources.append(source)

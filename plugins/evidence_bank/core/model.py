@@ -57,7 +57,7 @@ class Source:
     year: int | None = None
     url: str | None = None
     undated: bool = False
-    """The source gives no date anywhere."""
+    """The source gives no date of publication."""
     draft: bool = False
     """The source calls itself, or the part used, a draft."""
     locator: str | None = None

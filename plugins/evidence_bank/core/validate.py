@@ -415,7 +415,7 @@ class _Checker:
                     ("sources", index),
                     "a source with no year",
                     "its year of publication (year: 2018), or 'undated: true' if the source "
-                    "gives no date anywhere",
+                    "gives no date of publication",
                 )
         self.marks(clean)
         published, reviewed = clean.get("published"), clean.get("last_reviewed")
