@@ -80,6 +80,16 @@ class FrontMatter:
     path, in the order written: gathered while reading, for the personal-data check (None when
     not gathered, as for a front matter made in code: the check then walks `data` itself)."""
 
+    def all_texts(self) -> list[tuple[KeyPath, str]]:
+        """Every text in `data` with its key path, in the order written: `texts`, or, for a
+        front matter made in code, a walk of `data` (the personal-data check and the
+        reference-mark check read them)."""
+        if self.texts is not None:
+            return self.texts
+        found: list[tuple[KeyPath, str]] = []
+        _add_texts(self.data, (), found)
+        return found
+
     def line(self, path: KeyPath) -> int:
         """The line of `path`, or of its nearest parent that has one."""
         while path:
@@ -728,3 +738,16 @@ def _explain(problem: str, text: str) -> tuple[str, str]:
         f"YAML that cannot be read ({problem})",
         "valid YAML; check the quotes and indentation on this line and the one above",
     )
+
+
+def _add_texts(value: Value, where: KeyPath, found: list[tuple[KeyPath, str]]) -> None:
+    # Not a function nested in `all_texts`: calling itself, it would make a reference cycle,
+    # which only the garbage collector frees (reading pauses it: `catalog.read_all`).
+    if isinstance(value, str):
+        found.append((where, value))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _add_texts(item, (*where, index), found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _add_texts(item, (*where, key), found)

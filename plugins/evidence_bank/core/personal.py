@@ -65,7 +65,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .frontmatter import FrontMatter, KeyPath, Value, field_name
+from .frontmatter import FrontMatter, KeyPath, field_name
 from .problems import Problem
 
 ROLE_MAILBOXES = frozenset(
@@ -558,7 +558,7 @@ def check_case_study(front: FrontMatter, path: str, slug: str, *, consented: boo
     """Personal data anywhere in a case study: every text in its front matter, its story and
     its file name. Consent covers the front matter and the story, but never the file name or
     the consent reference, which are published as its address and as data."""
-    written = front.texts if front.texts is not None else _texts(front.data, ())
+    written = front.all_texts()
     texts = [(where, text) for where, text in written if not consented or where in _ALWAYS_HINTS]
     if not consented:
         texts.append((("body",), front.body))
@@ -575,23 +575,3 @@ def check_case_study(front: FrontMatter, path: str, slug: str, *, consented: boo
             Problem(path, 1, "file name", finding.described(), PERSONAL_DATA_EXPECTED, hint)
         )
     return sorted(problems)
-
-
-def _texts(value: Value, where: KeyPath) -> list[tuple[KeyPath, str]]:
-    """Every text in a front matter value, with its path, in the order they are written."""
-    found: list[tuple[KeyPath, str]] = []
-    _add_texts(value, where, found)
-    return found
-
-
-def _add_texts(value: Value, where: KeyPath, found: list[tuple[KeyPath, str]]) -> None:
-    # Not a function nested in `_texts`: calling itself, it would make a reference cycle, which
-    # only the garbage collector frees (reading pauses it: `catalog.read_all`).
-    if isinstance(value, str):
-        found.append((where, value))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _add_texts(item, (*where, index), found)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _add_texts(item, (*where, key), found)

@@ -430,7 +430,9 @@ class _Checker:
         """Reference marks in the text fields: each names a source in the list, in the
         fields that may hold them; `facts_from` holds nothing else."""
         count = len(clean.get("sources") or ())
-        for where, text in _texts(clean, ()):
+        for where, text in self.front.all_texts():
+            if "[" not in text and where[0] != "facts_from":
+                continue  # Most text: no mark, nor anything like one (one substring test).
             allowed = _marked(where)
             if allowed and where[0] == "facts_from" and not references.only_marks(text):
                 self.report(
@@ -485,17 +487,6 @@ def _beyond(mark: references.Reference, count: int) -> tuple[str, str]:
         f"{mark.written}, but the case study lists {listed}",
         "a source number from the sources list (1 is the first)",
     )
-
-
-def _texts(value: Any, where: KeyPath) -> list[tuple[KeyPath, str]]:
-    """Every text value in a checked front matter, with where it is."""
-    if isinstance(value, str):
-        return [(where, value)]
-    if isinstance(value, dict):
-        return [found for key, item in value.items() for found in _texts(item, (*where, key))]
-    if isinstance(value, list):
-        return [found for i, item in enumerate(value) for found in _texts(item, (*where, i))]
-    return []
 
 
 _MARKED = [tuple(name.split(".")) for name in references.MARKED_FIELDS]
