@@ -248,6 +248,84 @@ def judged_steps(catalog: Catalog) -> dict[tuple[str, str], int]:
     return counts
 
 
+def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
+    """The evidence map's four tables, each once: the template draws each as a table (from
+    1024 px up) and again as a list per row (on a phone), from this one source. A cell is its
+    count, how many of those are our judgement, and the search that lists them (if any)."""
+    vocabulary = catalog.vocabulary
+    rungs = vocabulary.terms("ladder")
+    principles = vocabulary.terms("principles")
+    steps = judged_steps(catalog)
+
+    def studies(n: int) -> str:
+        return f"{n} case study" if n == 1 else f"{n} case studies"
+
+    by_rung = [{"label": r.label, "page": f"ladder/{r.slug}.md"} for r in rungs]
+    plain_rungs = [{"label": r.label, "page": None} for r in rungs]
+    everything: list[dict[str, Any]] = []
+    rows = []
+    for p in principles:
+        cells = []
+        for r in rungs:
+            found = catalog.matrix[(p.slug, r.slug)]
+            n, j = len(found), sum(1 for s in found if s.rung_basis == "judged")
+            note = f"; the rung is our judgement for {j}" if j else ""
+            cells.append(
+                {
+                    "n": n,
+                    "judged": j,
+                    "query": f"principle={p.slug}&rung={r.slug}",
+                    "label": f"{studies(n)}: {p.label} at {r.label}{note}",
+                }
+            )
+        page = f"principles/{p.slug}.md"
+        total = len(catalog.by_principle[p.slug])
+        rows.append({"label": p.label, "page": page, "cells": cells, "total": total})
+    everything.append({"corner": "Principle", "columns": by_rung, "rows": rows, "total": True})
+    rows = []
+    for p in principles:
+        cells = []
+        for r in rungs:
+            found = catalog.matrix[(p.slug, r.slug)]
+            n = sum(1 for s in found if s.rung_basis == "stated")
+            cells.append({"n": n, "judged": 0, "query": None, "label": None})
+        rows.append({"label": p.label, "page": None, "cells": cells, "total": None})
+    everything.append({"corner": "Principle", "columns": plain_rungs, "rows": rows, "total": False})
+    rows = []
+    for level in vocabulary.terms("evidence_strengths"):
+        cells = []
+        for r in rungs:
+            n = sum(1 for s in catalog.by_rung[r.slug] if s.evidence_strength == level.slug)
+            cells.append(
+                {
+                    "n": n,
+                    "judged": 0,
+                    "query": f"evidence={level.slug}&rung={r.slug}",
+                    "label": f"{studies(n)}: {level.label}, at {r.label}",
+                }
+            )
+        total = sum(1 for s in catalog.case_studies if s.evidence_strength == level.slug)
+        rows.append({"label": level.label, "page": None, "cells": cells, "total": total})
+    everything.append(
+        {"corner": "Strength of evidence", "columns": plain_rungs, "rows": rows, "total": True}
+    )
+    rows = []
+    for number, step in enumerate(vocabulary.terms("pathway_steps"), start=1):
+        cells = []
+        for p in principles:
+            n = len(catalog.by_step_principle[(step.slug, p.slug)])
+            j = steps.get((step.slug, p.slug), 0)
+            cells.append({"n": n, "judged": j, "query": None, "label": None})
+        rows.append({"label": f"{number}. {step.label}", "page": None, "cells": cells})
+    columns = [{"label": p.label, "page": None} for p in principles]
+    everything.append({"corner": "Pathway step", "columns": columns, "rows": rows, "total": False})
+    for table in everything:
+        for row in table["rows"]:
+            for cell, column in zip(row["cells"], table["columns"], strict=True):
+                cell["column"] = column["label"]
+    return everything
+
+
 def places_cited(study: CaseStudy) -> dict[int, list[str]]:
     """The locators its reference marks give for each source (by number), in order, once each:
     the Sources section lists them, so a reader on a phone sees them without a tooltip."""
@@ -385,7 +463,7 @@ class Renderer:
             "evidence-map.md",
             "evidence_map.md",
             max_cell=max(cells, default=0),
-            judged_steps=judged_steps(catalog),
+            tables=evidence_map(catalog),
             title="Evidence map",
             description="How many case studies show each principle at each rung "
             "of the ladder, and where the evidence gaps are.",
