@@ -84,6 +84,16 @@ def test_indexes_list_the_case_study_where_it_belongs(tmp_path: Path) -> None:
     # Gaps: principles by rung (one filled), the same for stated rungs only (its rung is
     # judged: none filled), strength by rung (one filled), and steps by principle.
     assert evidence.count('class="eb-map__gap"') == (6 * 7 - 1) + 6 * 7 + (4 * 7 - 1) + 6 * 6
+    # The same tables as a list per row for phones: each count and each gap named.
+    phone = evidence[evidence.index('class="eb-map-rows"') :]
+    assert (
+        '<span class="eb-map-rows__column">Co-design</span> <span class="eb-map-rows__count'
+        in phone
+    )
+    assert (
+        "Gaps, with no case studies yet at: Coercion, Educating, Informing, Consultation, "
+        "Engagement, Co-production." in phone
+    )
 
 
 def test_hostile_front_matter_is_text_everywhere(
