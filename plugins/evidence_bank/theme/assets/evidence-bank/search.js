@@ -53,7 +53,7 @@ const COMMON = new Set(
 
 const indexes = {};
 const filtersLoaded = new Set();
-let listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set() };
+let listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set(), stale: false };
 let run = 0;
 
 function searchTerms(words) {
@@ -242,9 +242,11 @@ async function search() {
   root.dataset.state = "searching";
   const state = readState();
   writeAddress(state);
-  listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set() };
-  list.replaceChildren();
+  // The old results stay until the new ones are drawn: emptied at once, the page would grow
+  // shorter and scroll under the reader (and the focus) while the search runs.
+  listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set(), stale: true };
   if (!state.q && !hasFilters(state)) {
+    list.replaceChildren();
     // The counts for the whole bank are in the page already.
     more.hidden = true;
     for (const [span, text] of bankCounts) span.textContent = text;
@@ -279,9 +281,9 @@ async function search() {
     if (!listing.full) {
       // No case study holds the words: nothing to count either.
       listing.full = [];
-      showMore();
       list.replaceChildren();
       listing.seen.clear();
+      showMore();
       if (!(await announce(mine, message(state, 0)))) return;
       for (const facet of FACETS) setCounts(facet, {});
       root.dataset.counts = "ready";
@@ -291,6 +293,7 @@ async function search() {
     if (listing.seen.size < PAGE) await add(PAGE - listing.seen.size);
     if (mine !== run) return;
   }
+  if (listing.stale) list.replaceChildren();
   showMore();
   if (!(await announce(mine, message(state, total)))) return;
   // 3. The counts, from the index that gave the results. The filter index is only fetched now
@@ -344,6 +347,10 @@ async function add(count) {
     if (!next.length) break;
     const pages = await Promise.all(next.map((result) => result.data()));
     if (mine !== run) return null;
+    if (listing.stale) {
+      list.replaceChildren();
+      listing.stale = false;
+    }
     for (const page of pages) {
       if (listing.seen.has(page.url)) continue;
       listing.seen.add(page.url);
@@ -373,6 +380,9 @@ async function add(count) {
 let timer = null;
 query.addEventListener("input", () => {
   lastTyped = Date.now();
+  // A search is on its way: what is shown is not the answer to the box any more.
+  root.dataset.state = "searching";
+  delete root.dataset.counts;
   clearTimeout(timer);
   timer = setTimeout(search, 300);
 });
