@@ -193,6 +193,7 @@ def test_without_javascript_the_page_points_to_the_lists(browser: Any, base_url:
     note = page.locator(".eb-search__nojs")
     assert note.is_visible() and "needs JavaScript" in (note.text_content() or "")
     assert page.locator(".eb-search__status").text_content() == ""
+    assert not page.is_visible(".eb-search__filters")  # only JavaScript could apply them
     # Every principle's page and every rung's page, in the first screen's worth of the page.
     ways = [
         link.removeprefix(base_url)
