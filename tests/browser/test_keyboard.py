@@ -54,7 +54,7 @@ def test_search_filter_open_and_return(visit: Any, base_url: str) -> None:
     page.wait_for_url("**rung=co-design**")
     wait_until(
         page,
-        "/Valuing people; Co-design/.test("
+        "/Valuing people, and by Co-design\\./.test("
         "document.querySelector('.eb-search__status').textContent)",
     )
     wait_until(page, SEARCH_DONE)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from evidence_bank.core import catalog, search, vocabulary
+from evidence_bank.core import catalog, render, search, vocabulary
 from evidence_bank.core.search import SEARCH_INDEXES
 
 from tests.browser.conftest import SEARCH_DONE, serving, wait_until
@@ -65,7 +65,7 @@ def test_the_address_holds_the_state(visit: Any) -> None:
     # The search for both the words and the filter has finished when its status names both.
     wait_until(
         page,
-        "/found matching “mental health”; Northern Ireland/.test("
+        "/found for “mental health”, filtered by Northern Ireland\\./.test("
         "document.querySelector('.eb-search__status').textContent)",
     )
     assert "nation=northern-ireland" in page.url and "q=mental+health" in page.url
@@ -173,7 +173,9 @@ def test_a_word_no_case_study_holds_finds_nothing(visit: Any, bank: catalog.Cata
     wait_until(page, SEARCH_DONE)
     wait_until(page, COUNTS_READY)
     assert page.locator(".eb-search__result").count() == 0
-    assert (page.locator(".eb-search__status").text_content() or "").startswith("No case studies")
+    assert page.locator(".eb-search__status").text_content() == (
+        "No case studies found for “orchids”. Try fewer words, or check the spelling."
+    )
     assert not any(_counts(page, "rung").values())
 
 
@@ -188,8 +190,131 @@ def test_without_javascript_the_page_points_to_the_lists(browser: Any, base_url:
         "/ladder/",
         "/evidence-map/",
     ]
-    assert "needs JavaScript" in (page.locator(".eb-search__status").text_content() or "")
+    note = page.locator(".eb-search__nojs")
+    assert note.is_visible() and "needs JavaScript" in (note.text_content() or "")
+    assert page.locator(".eb-search__status").text_content() == ""
+    assert not page.is_visible(".eb-search__filters")  # only JavaScript could apply them
+    # Every principle's page and every rung's page, in the first screen's worth of the page.
+    ways = [
+        link.removeprefix(base_url)
+        for link in page.locator(".eb-search__ways a").evaluate_all("a => a.map(e => e.href)")
+    ]
+    principles = [o["value"] for o in _options(page, "principle")]
+    rungs = [o["value"] for o in _options(page, "rung")]
+    assert ways == [
+        "/principles/",
+        *(f"/principles/{slug}/" for slug in principles),
+        "/ladder/",
+        *(f"/ladder/{slug}/" for slug in rungs),
+    ]
+    assert len(principles) == 6 and len(rungs) == 7
+    # The form still submits (a GET to this page); the page cannot read the address without
+    # JavaScript, and says so.
+    page.fill("#eb-q", "recovery")
+    page.click(".eb-search__query button")
+    page.wait_for_url("**/search/?q=recovery**")
+    assert "cannot read the words you typed" in (note.text_content() or "")
     context.close()
+
+
+def _options(page: Any, facet: str) -> list[dict[str, str]]:
+    return list(
+        page.locator(f'[data-facet="{facet}"] input').evaluate_all(
+            "boxes => boxes.map(b => ({value: b.value}))"
+        )
+    )
+
+
+STATUS = "document.querySelector('.eb-search__status').textContent"
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        (
+            "?q=orchids&rung=co-design",
+            "No case studies found for “orchids”, filtered by Co-design. "
+            "Try fewer words, check the spelling, or remove a filter.",
+        ),
+        ("?q=community", r"\d+ case studies found for “community”\."),
+        (
+            "?rung=co-design&rung=engagement&principle=valuing-people",
+            r"\d+ case studies found, filtered by Valuing people, and by Engagement or Co-design\.",
+        ),
+    ],
+)
+def test_the_status_says_one_clear_thing(visit: Any, address: str, expected: str) -> None:
+    page = visit(f"/search/{address}").page
+    wait_until(page, SEARCH_DONE)
+    status = page.evaluate(STATUS)
+    assert re.fullmatch(expected, status) or status == expected, status
+    count = re.match(r"\d+", status)
+    if count:
+        assert int(count.group()) == page.locator(".eb-search__result").count() > 1
+
+
+def test_one_case_study_found(visit: Any, bank: catalog.Catalog) -> None:
+    facet, option = next(
+        (f["name"], o) for f in render.search_facets(bank) for o in f["options"] if o["count"] == 1
+    )
+    page = visit(f"/search/?{facet}={option['value']}").page
+    wait_until(page, SEARCH_DONE)
+    assert page.evaluate(STATUS) == f"1 case study found, filtered by {option['label']}."
+    assert page.locator(".eb-search__result").count() == 1
+    page = visit(f"/search/?{facet}={option['value']}&q=zzzqqq").page
+    wait_until(page, SEARCH_DONE)
+    assert page.evaluate(STATUS).startswith("No case studies found for “zzzqqq”, filtered by")
+
+
+def test_the_status_speaks_once_per_settled_search(visit: Any) -> None:
+    """Typed quickly or slowly (each key after the last search began), the live region changes
+    once, when the typing has paused: not once per key."""
+    page = visit("/search/").page
+    wait_until(page, SEARCH_DONE)
+    page.evaluate(
+        """() => {
+            window.__statusChanges = [];
+            new MutationObserver(() => window.__statusChanges.push(
+                document.querySelector('.eb-search__status').textContent))
+                .observe(document.querySelector('.eb-search__status'),
+                         {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+    page.focus("#eb-q")
+    for word, delay in (("community", 30), (" health", 450)):
+        page.evaluate("window.__statusChanges.length = 0")
+        page.keyboard.type(word, delay=delay)
+        wait_until(page, SEARCH_DONE)
+        page.wait_for_load_state("networkidle")
+        changes = page.evaluate("window.__statusChanges")
+        assert len(changes) == 1, changes
+        assert changes[0] == page.evaluate(STATUS)
+        assert page.input_value("#eb-q").strip() in changes[0]
+
+
+def test_counts_come_back_when_the_box_is_cleared(visit: Any) -> None:
+    page = visit("/search/").page
+    wait_until(page, SEARCH_DONE)
+    before = {facet: _counts(page, facet) for facet in ("principle", "rung", "nation")}
+    assert any(before["rung"].values())
+    page.fill("#eb-q", "orchids")
+    wait_until(page, SEARCH_DONE + " && " + COUNTS_READY)
+    assert not any(_counts(page, "rung").values())
+    page.fill("#eb-q", "")
+    wait_until(page, SEARCH_DONE + " && " + COUNTS_READY)
+    assert {facet: _counts(page, facet) for facet in before} == before
+    assert page.evaluate(STATUS) == "Type words to search for, or tick a filter."
+
+
+def test_one_pagefind_script_for_both_indexes(visit: Any) -> None:
+    record = visit("/search/?q=community")
+    wait_until(record.page, SEARCH_DONE)
+    scripts = [url for url in record.requests if url.endswith("/pagefind.js")]
+    assert len(scripts) == 1 and "/pagefind-summary/" in scripts[0]
+    # Both indexes were searched, each from its own folder.
+    assert any("/pagefind/index/" in url for url in record.requests)
+    assert any("/pagefind-summary/index/" in url for url in record.requests)
+    assert not record.errors
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,15 @@
 // - Only the shown results' pages are fetched, and the filter index only after the results.
 // - The search box's state is in data-state: "first" while the full text is still being
 //   searched, "done" when the results are complete.
+// - One copy of Pagefind's script and worker serves both indexes (its createInstance); each
+//   index still fetches Pagefind's WebAssembly from its own folder (Pagefind has no option to
+//   share it). Merging the full text into the summary's instance instead would make every later
+//   search fetch the full text's word lists before its first results (Pagefind reads every
+//   merged index's words before it filters), so the two stay separate instances.
+// - The status is a live region: it says one thing per settled search (results, or advice when
+//   nothing matches), once the typing has paused, not once per keystroke.
+// - On a phone the filters are folded away (a <details> whose summary counts the ticks), so the
+//   results come straight after the search box; on a wide screen they are open beside them.
 // Everything shown comes from the index through textContent: nothing is parsed as HTML.
 
 const root = document.getElementById("eb-search");
@@ -17,6 +26,19 @@ const query = form.querySelector("#eb-q");
 const status = root.querySelector(".eb-search__status");
 const list = root.querySelector(".eb-search__results");
 const more = root.querySelector(".eb-search__more");
+const filtersBox = root.querySelector(".eb-search__filters");
+const active = root.querySelector("[data-active]");
+const show = root.querySelector(".eb-search__show");
+const resultsTitle = root.querySelector(".eb-search__results-title");
+const wide = matchMedia("(min-width: 60em)");
+// The counts for the whole bank, as the page was built with them: shown again when the box is
+// cleared.
+const bankCounts = new Map(
+  [...form.querySelectorAll("[data-count-for]")].map((span) => [span, span.textContent]),
+);
+// How long the typing must pause before the status speaks (ms): results are drawn sooner.
+const SETTLE = 1000;
+let lastTyped = 0;
 const labels = JSON.parse(document.getElementById("eb-search-labels").textContent);
 const FACETS = Object.keys(labels);
 const PAGE = 10;
@@ -31,7 +53,7 @@ const COMMON = new Set(
 
 const indexes = {};
 const filtersLoaded = new Set();
-let listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set() };
+let listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set(), stale: false };
 let run = 0;
 
 function searchTerms(words) {
@@ -65,6 +87,8 @@ async function genuine(results, terms) {
 // `find`.
 const PART = "eb-part";
 
+let runtime = null;
+
 function load(name) {
   if (!indexes[name]) {
     indexes[name] = (async () => {
@@ -74,8 +98,10 @@ function load(name) {
       const others = listed
         ? fetch(new URL(listed, folder), { cache: "no-cache" }).then((answer) => answer.json())
         : [];
-      // Resolve against the page: a bare import() would resolve against this script.
-      const pagefind = await import(new URL("pagefind.js", folder).href);
+      // One Pagefind script for both indexes: the summary's (the two bundles' scripts are the
+      // same file). Resolve against the page: a bare import() would resolve against this script.
+      runtime ??= import(new URL("pagefind.js", new URL(root.dataset.summaryIndex, location.href)).href);
+      const pagefind = (await runtime).createInstance({ basePath: folder.pathname, baseUrl });
       await pagefind.options({ baseUrl });
       await pagefind.init();
       const paths = await others;
@@ -139,6 +165,13 @@ function applyAddress() {
   for (const box of form.querySelectorAll("input[type=checkbox]")) {
     box.checked = params.getAll(box.name).includes(box.value);
   }
+  countActive();
+}
+
+// The filters' summary says how many boxes are ticked.
+function countActive() {
+  const ticked = form.querySelectorAll("input[type=checkbox]:checked").length;
+  active.textContent = `(${ticked ? ticked : "none"} active)`;
 }
 
 function writeAddress(state) {
@@ -171,19 +204,36 @@ function setCounts(facet, counts) {
   }
 }
 
-function describe(state, words = `matching “${state.q}”`) {
-  const parts = [];
-  if (state.q) parts.push(words);
-  for (const facet of FACETS) {
-    if (state.filters[facet].length) {
-      parts.push(state.filters[facet].map((value) => labels[facet][value] || value).join(" or "));
-    }
-  }
-  return parts.length ? ` ${parts.join("; ")}` : "";
-}
-
 function caseStudies(count) {
   return `${count} case ${count === 1 ? "study" : "studies"}`;
+}
+
+// "3 case studies found for “recovery”, filtered by Engagement." and, when nothing matches,
+// "No case studies found for “xyz”." with advice on what to try.
+function message(state, total) {
+  const words = state.q ? ` for “${state.q}”` : "";
+  const groups = FACETS.filter((facet) => state.filters[facet].length).map((facet) =>
+    state.filters[facet].map((value) => labels[facet][value] || value).join(" or "),
+  );
+  const filtered = groups.length ? `, filtered by ${groups.join(", and by ")}` : "";
+  if (total) return `${caseStudies(total)} found${words}${filtered}.`;
+  const advice =
+    state.q && groups.length
+      ? "Try fewer words, check the spelling, or remove a filter."
+      : state.q
+        ? "Try fewer words, or check the spelling."
+        : "Try removing a filter.";
+  return `No case studies found${words}${filtered}. ${advice}`;
+}
+
+// Says `text` in the status once the typing has paused; false when a newer search began.
+async function announce(mine, text) {
+  const wait = lastTyped + SETTLE - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  if (mine !== run) return false;
+  if (status.textContent !== text) status.textContent = text;
+  root.dataset.state = "done";
+  return true;
 }
 
 async function search() {
@@ -192,13 +242,17 @@ async function search() {
   root.dataset.state = "searching";
   const state = readState();
   writeAddress(state);
-  listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set() };
-  list.replaceChildren();
+  // The old results stay until the new ones are drawn: emptied at once, the page would grow
+  // shorter and scroll under the reader (and the focus) while the search runs.
+  listing = { first: [], full: null, nextFirst: 0, nextFull: 0, seen: new Set(), stale: true };
   if (!state.q && !hasFilters(state)) {
+    list.replaceChildren();
     // The counts for the whole bank are in the page already.
     more.hidden = true;
-    status.textContent = "Type words to search for, or tick a filter.";
-    root.dataset.state = "done";
+    for (const [span, text] of bankCounts) span.textContent = text;
+    if (await announce(mine, "Type words to search for, or tick a filter.")) {
+      root.dataset.counts = "ready";
+    }
     return;
   }
   const terms = searchTerms(state.q);
@@ -215,9 +269,6 @@ async function search() {
   let index = summary;
   let total = listing.first.length;
   if (terms) {
-    // The status is a live region: it announces the first results, then the complete count.
-    const where = `with “${state.q}” in the title, summary or key facts`;
-    status.textContent = `${caseStudies(total)} found${describe(state, where)}. Searching the full text too…`;
     root.dataset.state = "first";
     // 2. The full text, which holds every case study the first results hold, and more; fetched
     //    once the first results have had their turn to be drawn.
@@ -230,9 +281,10 @@ async function search() {
     if (!listing.full) {
       // No case study holds the words: nothing to count either.
       listing.full = [];
+      list.replaceChildren();
+      listing.seen.clear();
       showMore();
-      status.textContent = `No case studies found${describe(state)}.`;
-      root.dataset.state = "done";
+      if (!(await announce(mine, message(state, 0)))) return;
       for (const facet of FACETS) setCounts(facet, {});
       root.dataset.counts = "ready";
       return;
@@ -241,9 +293,9 @@ async function search() {
     if (listing.seen.size < PAGE) await add(PAGE - listing.seen.size);
     if (mine !== run) return;
   }
+  if (listing.stale) list.replaceChildren();
   showMore();
-  status.textContent = `${caseStudies(total)} found${describe(state)}.`;
-  root.dataset.state = "done";
+  if (!(await announce(mine, message(state, total)))) return;
   // 3. The counts, from the index that gave the results. The filter index is only fetched now
   //    that the results are on the screen (a search only counts filters whose index is loaded).
   const name = terms ? "full" : "summary";
@@ -295,6 +347,10 @@ async function add(count) {
     if (!next.length) break;
     const pages = await Promise.all(next.map((result) => result.data()));
     if (mine !== run) return null;
+    if (listing.stale) {
+      list.replaceChildren();
+      listing.stale = false;
+    }
     for (const page of pages) {
       if (listing.seen.has(page.url)) continue;
       listing.seen.add(page.url);
@@ -323,16 +379,29 @@ async function add(count) {
 
 let timer = null;
 query.addEventListener("input", () => {
+  lastTyped = Date.now();
+  // A search is on its way: what is shown is not the answer to the box any more.
+  root.dataset.state = "searching";
+  delete root.dataset.counts;
   clearTimeout(timer);
-  timer = setTimeout(search, 250);
+  timer = setTimeout(search, 300);
 });
 form.addEventListener("change", (event) => {
-  if (event.target.type === "checkbox") search();
+  if (event.target.type === "checkbox") {
+    countActive();
+    search();
+  }
 });
-form.addEventListener("submit", (event) => {
+form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearTimeout(timer);
-  search();
+  lastTyped = 0;
+  const showing = event.submitter === show;
+  await search();
+  if (!showing) return;
+  // "Show the results": fold the filters away on a narrow screen, and go to the first result.
+  if (!wide.matches) filtersBox.open = false;
+  (list.querySelector("a") || resultsTitle).focus();
 });
 more.addEventListener("click", async () => {
   const first = await add(PAGE);
@@ -340,7 +409,8 @@ more.addEventListener("click", async () => {
 });
 
 async function start() {
-  status.textContent = "Loading the search…";
+  root.classList.add("eb-search--js");
+  if (wide.matches) filtersBox.open = true;
   applyAddress();
   await search();
 }
