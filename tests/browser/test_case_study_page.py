@@ -87,15 +87,15 @@ def test_the_page_at_each_width(width: int, visit: Any) -> None:
     labels = page.locator(".eb-table--pathway td .eb-cell-label").first
     assert labels.is_visible() == (width < 960)
 
+    # As a reader first sees it: the detail sections folded.
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"case-study-{width}.png"), full_page=True)
+
     # Folded or not, the page passes axe-core; opened, too.
     assert _axe(page) == [], json.dumps(_axe(page), indent=1)
     for section in FOLDED:
         page.locator(f"#{section} button.eb-fold__button").click()
     assert _axe(page) == [], json.dumps(_axe(page), indent=1)
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SHOTS / f"case-study-{width}.png"), full_page=True)
 
 
 def test_the_copy_button_copies_the_reference(browser: Browser, base_url: str) -> None:
@@ -188,3 +188,30 @@ def test_print_opens_every_section_and_keeps_the_address_whole(visit: Any) -> No
     assert headings and set(headings) == {"avoid"}
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "case-study-print.png"), full_page=True)
+
+
+def test_the_copy_button_is_a_few_tab_presses_after_the_skip_link(visit: Any) -> None:
+    """The end of the keyboard journey at 360 px: from the skip link to the reference's copy
+    button, with the focus on screen at every step."""
+    page = visit(PATH, width=360, height=740).page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    on_screen = (
+        "(() => { const r = document.activeElement.getBoundingClientRect();"
+        " return r.width > 0 && r.left >= 0 && r.right <= innerWidth"
+        " && r.top >= 0 && r.bottom <= innerHeight; })()"
+    )
+    presses = 0
+    while page.evaluate("document.activeElement.textContent") != "Copy reference":
+        presses += 1
+        assert presses <= 15, "the copy button is more than 15 presses after the skip link"
+        page.keyboard.press("Tab")
+        assert page.evaluate(on_screen), page.evaluate("document.activeElement.outerHTML")
+    page.keyboard.press("Enter")  # It works from the keyboard as well.
+    status = page.locator(".eb-cite-box [role=status]")
+    for _ in range(100):
+        if status.inner_text():
+            break
+        page.wait_for_timeout(20)
+    assert status.inner_text().startswith(("Copied", "Could not copy"))
