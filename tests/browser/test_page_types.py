@@ -1,6 +1,7 @@
 """Every page type at 360, 768, 1280 and 1920 px: nothing clipped inside a scroll box without a
-visible cue, no sideways scroll of the page, focus always visible. The rules hold for any good
-layout, not for today's markup. Screenshots: test-artifacts/screenshots/<type>-<width>.png.
+visible cue or out of a keyboard's reach, no sideways scroll of the page, focus always visible.
+The rules hold for any good layout, not for today's markup. Screenshots:
+test-artifacts/screenshots/<type>-<width>.png.
 
 What counts as a cue (evidence-bank.css, "#16 type and detail"): a box that scrolls sideways
 paints a shadow at the edge where more is hidden, the "scroll shadow" technique (a background
@@ -29,10 +30,10 @@ ALL_PAGE_TYPES = {
 
 WIDTHS = (360, 768, 1280, 1920)
 
-UNCUED_SCROLL_BOXES = """() => {
+SCROLL_BOXES = """() => {
   const named = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + [...el.classList].map(c => '.' + c).join('');
-  const problems = [];
+  const uncued = [], unreachable = [];
   for (const el of document.querySelectorAll('body *')) {
     const style = getComputedStyle(el);
     if (!['auto', 'scroll'].includes(style.overflowX)) continue;
@@ -47,10 +48,15 @@ UNCUED_SCROLL_BOXES = """() => {
     const note = [...(parent ? parent.querySelectorAll('.eb-scroll-note') : [])]
       .some(n => n.checkVisibility({visibilityProperty: true}));
     if (!shadow && !note) {
-      problems.push(`${named(el)}: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
+      uncued.push(`${named(el)}: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
+    }
+    // A keyboard can scroll it: the box takes focus, or something inside it does.
+    const focusable = 'a[href], button, input, select, textarea, summary, [tabindex]';
+    if (el.tabIndex < 0 && !el.querySelector(focusable)) {
+      unreachable.push(`${named(el)}: scrolls, but nothing in it takes focus`);
     }
   }
-  return problems;
+  return {uncued, unreachable};
 }"""
 
 FOCUS = """() => {
@@ -71,6 +77,13 @@ DRAWER = 1220
 """Below this width Material's navigation is a drawer (76.25em): that it takes focus while
 closed is item 5 of #16, fixed on another branch; until then it is an expected failure there."""
 
+REDESIGNED = {
+    "evidence-map": "#16 item 1 (the map's tables, every column in view from 1024 px)",
+    "case-study": "#16 item 3 (the case study's tables readable on a phone)",
+}
+"""Pages whose tables are being redesigned on other branches: until then, a table there that
+scrolls with no link in it (so no way for a keyboard to scroll it) is an expected failure."""
+
 TAB_STOPS = 8
 """How many Tab presses each page is checked for: the skip link, the header, the way in."""
 
@@ -86,8 +99,9 @@ def test_page_type_at_width(name: str, width: int, visit: Any) -> None:
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"page is {widths[0]} px wide in a {widths[1]} px window"
 
-    # Nothing clipped inside a scroll box without a visible cue.
-    assert page.evaluate(UNCUED_SCROLL_BOXES) == []
+    # Nothing clipped inside a scroll box without a visible cue, or out of a keyboard's reach.
+    boxes = page.evaluate(SCROLL_BOXES)
+    assert boxes["uncued"] == []
 
     shots = ARTIFACTS / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
@@ -107,6 +121,9 @@ def test_page_type_at_width(name: str, width: int, visit: Any) -> None:
         if not (right > 0 and bottom > 0 and left < view_width and top < view_height):
             off_screen.append(f"{focus['name']} at {focus['box']}")
     assert seen >= 3  # Tab really moved through the page
+    if boxes["unreachable"] and name in REDESIGNED:
+        pytest.xfail(f"{REDESIGNED[name]}: {boxes['unreachable']}")
+    assert boxes["unreachable"] == []
     if off_screen and width < DRAWER:
         pytest.xfail(f"#16 item 5 (the closed drawer takes focus): {off_screen}")
     assert off_screen == []
