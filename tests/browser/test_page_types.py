@@ -84,6 +84,27 @@ REDESIGNED = {
 """Pages whose tables are being redesigned on other branches: until then, a table there that
 scrolls with no link in it (so no way for a keyboard to scroll it) is an expected failure."""
 
+TYPE = """() => {
+  const rgb = text => text.match(/[\\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b].map(v => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const onWhite = ([r, g, b, a = 1]) => [r, g, b].map(v => v * a + 255 * (1 - a));
+  const seen = el => el.checkVisibility() && el.getBoundingClientRect().width > 0;
+  const headings = [...document.querySelectorAll('.md-content .md-typeset :is(h1, h2, h3)')]
+    .filter(seen).map(h => {
+      const style = getComputedStyle(h);
+      const ratio = 1.05 / (luminance(onWhite(rgb(style.color))) + 0.05);
+      return [h.textContent.trim().slice(0, 30), Number(style.fontWeight), ratio];
+    });
+  const cells = [...document.querySelectorAll('.md-content table:not(.eb-map) :is(td, th)')]
+    .filter(seen).map(c => parseFloat(getComputedStyle(c).fontSize));
+  return {headings, smallest: Math.min(...cells)};
+}"""
+"""Each heading's weight and contrast on white, and the smallest table text in px. The
+evidence map's tables are left to its own layout (#16 item 1, another branch)."""
+
 TAB_STOPS = 8
 """How many Tab presses each page is checked for: the skip link, the header, the way in."""
 
@@ -106,6 +127,12 @@ def test_page_type_at_width(name: str, width: int, visit: Any) -> None:
     shots = ARTIFACTS / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+
+    # Headings bold and dark (7:1 and more); table text at least 16 px.
+    text = page.evaluate(TYPE)
+    assert text["headings"], "no heading found"
+    assert [h for h in text["headings"] if h[1] < 600 or h[2] < 7] == []
+    assert text["smallest"] >= 16
 
     # Focus is visible: each of the first Tab stops has a thick outline, on screen.
     seen, off_screen = 0, []
