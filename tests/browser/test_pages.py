@@ -1,5 +1,6 @@
 """Every page type in a real browser: private, within its security policy, accessible (axe-core,
-WCAG 2.2 AA), usable at 360 px. Screenshots are saved to test-artifacts/screenshots/."""
+WCAG 2.2 AA). Screenshots are saved to test-artifacts/screenshots/; each page type at 360, 768,
+1280 and 1920 px is in test_page_types.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, PAGE_TYPES, wait_for
+from tests.browser.conftest import ARTIFACTS, wait_for
+from tests.browser.test_page_types import ALL_PAGE_TYPES as PAGE_TYPES
 from tests.helpers import ROOT
 
 AXE = (ROOT / "tests" / "tools" / "node_modules" / "axe-core" / "axe.min.js").read_text("utf-8")
@@ -54,14 +56,3 @@ def test_page_type(name: str, visit: Any, base_url: str) -> None:
     shots = ARTIFACTS / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{name}-desktop.png"), full_page=True)
-
-
-@pytest.mark.parametrize("name", PAGE_TYPES)
-def test_nothing_scrolls_sideways_at_360px(name: str, visit: Any) -> None:
-    path = PAGE_TYPES[name]
-    page = visit(path, width=360, height=740, wait_for=wait_for(path)).page
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"page is {widths[0]} px wide in a {widths[1]} px window"
-    shots = ARTIFACTS / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / f"{name}-360px.png"), full_page=True)

@@ -326,13 +326,19 @@ def test_due_for_review_follows_source_date_epoch(
     project = make_project(tmp_path, {"old.md": reviewed})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: within two years
     site = build(project)
-    assert "None: every case study was reviewed" in (site / "due-for-review/index.html").read_text(
-        "utf-8"
-    )
+    page = (site / "due-for-review/index.html").read_text("utf-8")
+    assert "No case studies are due for review on 1 January 2026." in page
+    assert "<table" not in page and "0 case studies" not in page
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")  # 2027-01-01: over two years
     site = build(project)
     page = (site / "due-for-review/index.html").read_text("utf-8")
     assert "A minimal case study" in page and ">1096 <strong>(over two years)</strong><" in page
+    assert "One case study is due for review on 1 January 2027. Nobody has checked it " in page
+    assert "It is still published." in page
+    other = reviewed.replace("cs-0100", "cs-0101").replace("A minimal", "Another")
+    two = make_project(tmp_path / "two", {"old.md": reviewed, "older.md": other})
+    page = (build(two) / "due-for-review/index.html").read_text("utf-8")
+    assert "2 case studies are due for review on 1 January 2027. Nobody has checked them " in page
 
 
 def test_citation_file_for_the_bank(site: Path) -> None:

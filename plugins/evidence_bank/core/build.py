@@ -31,7 +31,7 @@ from typing import Any
 
 from . import background as background_module
 from . import catalog as catalog_module
-from . import csp, sanitise, search, story, urllock
+from . import csp, minify, sanitise, search, story, urllock
 from . import vocabulary as vocabulary_module
 from .background import Background, Report, clash, fork_is_safe, write_downloads
 from .catalog import Catalog, ReadCache
@@ -535,6 +535,7 @@ class Session:
         problem = self.policies.problem() if self.policies is not None else None
         if problem:
             raise BankError(problem)
+        minify.minify_assets(site)
         if self.bank is None:
             return []
         lock = None

@@ -506,7 +506,7 @@ class Renderer:
             ages={study.id: evidence_age(study, self.site.built) for study, _ in due},
             old_after=EVIDENCE_OLD_AFTER_YEARS,
             review_after_days=REVIEW_AFTER_DAYS,
-            today=self.site.built,
+            today_long=export.long_date(self.site.built),
         )
         yield self.render(
             "case-study-format.md",
