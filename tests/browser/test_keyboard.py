@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import SEARCH_DONE, wait_until
@@ -188,3 +189,25 @@ def test_the_drawer_links_are_reachable_on_a_wide_screen(visit: Any) -> None:
     wait_until(page, f"document.querySelector('{DRAWER}').inert")
     page.set_viewport_size({"width": 1280, "height": 900})
     wait_until(page, f"!document.querySelector('{DRAWER}').inert")
+
+
+@pytest.mark.parametrize("path", ["/", "/case-studies/daisy-hill-hospital-pathfinder/"])
+def test_shift_tab_at_360_keeps_the_focus_clear_of_the_header(path: str, visit: Any) -> None:
+    """Going back up a page, the sticky header and Material's floating "Back to top" button
+    (which shows as the page scrolls up) never cover the control that has the focus."""
+    page = visit(path, width=360, height=740).page
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.focus("footer a")
+    seen = 0
+    for _ in range(50):
+        page.keyboard.press("Shift+Tab")
+        report = page.evaluate(FOCUS_REPORT)
+        if report is None or report["what"].startswith("A Skip to main"):
+            break
+        if report["inDrawer"]:
+            raise AssertionError(f"the closed drawer took the focus: {report}")
+        # Material shows its button a moment after the scroll; the page then moves the
+        # control clear of it. Poll until settled (never a fixed wait).
+        wait_until(page, f"(r => r === null || (r.inside && r.onTop))(({FOCUS_REPORT})())", 3)
+        seen += 1
+    assert seen >= 20

@@ -153,6 +153,33 @@
     }
   });
 
+  // A control the focus lands on is never left under the sticky header or Material's floating
+  // "Back to top" button, which shows as the page scrolls up (Shift+Tab): the browser scrolls
+  // only what is out of the viewport, and these sit inside it.
+  const header = document.querySelector(".md-header");
+  const toTop = document.querySelector(".md-top");
+  const overlaps = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const keepClear = (el) => {
+    if (!header || !(el instanceof Element) || el === document.body) return;
+    if (el.closest(".md-header, .md-sidebar, .md-top")) return;
+    const box = el.getBoundingClientRect();
+    let below = header.getBoundingClientRect().bottom;
+    if (toTop && !toTop.hidden && toTop.getClientRects().length) {
+      const top = toTop.getBoundingClientRect();
+      if (overlaps(box, top)) below = Math.max(below, top.bottom);
+    }
+    if (box.top < below && box.bottom > 0) window.scrollBy(0, box.top - below - 8);
+  };
+  document.addEventListener("focusin", (event) => keepClear(event.target));
+  // The button may show just after the focus moved (Material shows it once the page has
+  // scrolled up): check again then.
+  if (toTop) {
+    new MutationObserver(() => {
+      if (!toTop.hidden) keepClear(document.activeElement);
+    }).observe(toTop, { attributes: true, attributeFilter: ["hidden"] });
+  }
+
   toggle.addEventListener("change", update);
   // Material also closes the drawer itself (after a link to the same page): the end of the
   // drawer's slide is the moment to catch up.
