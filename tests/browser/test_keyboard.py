@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import SEARCH_DONE, wait_until
@@ -96,3 +97,117 @@ def test_open_a_count_in_the_evidence_map(visit: Any) -> None:
     assert page.is_checked(f"#eb-principle-{principle}")
     assert page.is_checked(f"#eb-rung-{rung}")
     assert label.startswith(f"{count} case stud")
+
+
+DRAWER = ".md-sidebar--primary"
+
+FOCUS_REPORT = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const r = e.getClientRects()[0] || e.getBoundingClientRect();
+  const x = r.left + Math.min(r.width / 2, 8), y = r.top + r.height / 2;
+  const hit = document.elementFromPoint(x, y);
+  return {
+    what: e.tagName + ' ' + ((e.textContent || '').trim().slice(0, 40) || e.id),
+    inDrawer: !!e.closest('.md-sidebar--primary'),
+    inside: r.left >= -1 && r.top >= -1 && r.right <= innerWidth + 1 && r.bottom <= innerHeight + 1,
+    onTop: !!hit && (hit === e || e.contains(hit)),
+  };
+}"""
+"""Where the focus is: in the closed drawer or not, inside the viewport, and not covered (the
+element found at its first line's middle is it, or inside it)."""
+
+
+def test_tab_at_360_stays_on_screen_and_out_of_the_closed_drawer(visit: Any) -> None:
+    page = visit("/", width=360, height=740).page
+    stops = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        report = page.evaluate(FOCUS_REPORT)
+        if report is None:  # Past the last stop: the focus left the page.
+            break
+        stops.append(report)
+        assert not report["inDrawer"], report
+        assert report["inside"] and report["onTop"], report
+        assert _focus_is_visible(page), report
+    # Real stops were checked: the header, the home page's search box, the case studies.
+    assert len(stops) >= 20
+    assert any("Search the case" in s["what"] or s["what"].endswith("eb-front-q") for s in stops)
+
+
+def test_the_menu_button_opens_the_drawer_by_keyboard(visit: Any) -> None:
+    page = visit("/", width=360, height=740).page
+    assert _tab_to(page, ".eb-menu-button", limit=3) <= 3
+    assert _focus_is_visible(page)
+    button = page.get_by_role("button", name="Menu")
+    assert button.count() == 1
+    assert page.evaluate("document.activeElement.matches('.eb-menu-button')")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert page.evaluate(f"document.querySelector('{DRAWER}').inert")
+
+    page.keyboard.press("Enter")
+    assert page.is_checked("#__drawer")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert not page.evaluate(f"document.querySelector('{DRAWER}').inert")
+    # Wait for the drawer to finish sliding in, then every stop in it is on screen.
+    wait_until(page, f"document.querySelector('{DRAWER}').getBoundingClientRect().left >= 0")
+    first = page.evaluate(FOCUS_REPORT)
+    assert first["inDrawer"] and first["inside"] and first["onTop"], first
+    in_drawer = 1
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        report = page.evaluate(FOCUS_REPORT)
+        if report is None or not report["inDrawer"]:
+            break
+        in_drawer += 1
+        assert report["inside"] and report["onTop"], report
+    assert in_drawer >= 5
+    # Leaving the drawer by Tab closed it: the focus is never behind its shade.
+    assert not page.is_checked("#__drawer")
+
+    # Open again with Space, and close with Escape: the focus goes back to the button.
+    page.focus(".eb-menu-button")
+    page.keyboard.press("Space")
+    assert page.is_checked("#__drawer")
+    page.keyboard.press("Escape")
+    assert not page.is_checked("#__drawer")
+    assert page.evaluate("document.activeElement.matches('.eb-menu-button')")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert page.evaluate(f"document.querySelector('{DRAWER}').inert")
+
+
+def test_the_drawer_links_are_reachable_on_a_wide_screen(visit: Any) -> None:
+    page = visit("/", width=1280).page
+    assert not page.locator(".eb-menu-button").is_visible()
+    assert not page.evaluate(f"document.querySelector('{DRAWER}').inert")
+    presses = _tab_to(page, f"{DRAWER} a[href]", limit=10)
+    assert presses <= 10
+    report = page.evaluate(FOCUS_REPORT)
+    assert report["inside"] and report["onTop"], report
+    # Narrowing the window makes the closed drawer inert; widening it again frees it.
+    page.set_viewport_size({"width": 360, "height": 740})
+    wait_until(page, f"document.querySelector('{DRAWER}').inert")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    wait_until(page, f"!document.querySelector('{DRAWER}').inert")
+
+
+@pytest.mark.parametrize("path", ["/", "/case-studies/daisy-hill-hospital-pathfinder/"])
+def test_shift_tab_at_360_keeps_the_focus_clear_of_the_header(path: str, visit: Any) -> None:
+    """Going back up a page, the sticky header and Material's floating "Back to top" button
+    (which shows as the page scrolls up) never cover the control that has the focus."""
+    page = visit(path, width=360, height=740).page
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.focus("footer a")
+    seen = 0
+    for _ in range(50):
+        page.keyboard.press("Shift+Tab")
+        report = page.evaluate(FOCUS_REPORT)
+        if report is None or report["what"].startswith("A Skip to main"):
+            break
+        if report["inDrawer"]:
+            raise AssertionError(f"the closed drawer took the focus: {report}")
+        # Material shows its button a moment after the scroll; the page then moves the
+        # control clear of it. Poll until settled (never a fixed wait).
+        wait_until(page, f"(r => r === null || (r.inside && r.onTop))(({FOCUS_REPORT})())", 3)
+        seen += 1
+    assert seen >= 20

@@ -34,7 +34,17 @@ from .vocabulary import Vocabulary
 NOT_REPORTED = "Not reported in the source."
 """What a page says where a case study leaves an optional field out."""
 
-BLOCKS = ("ladder", "principles", "gm-principles", "pathway-steps", "are-in-roles", "checklist")
+BLOCKS = (
+    "ladder",
+    "principles",
+    "gm-principles",
+    "pathway-steps",
+    "are-in-roles",
+    "checklist",
+    "front-search",
+    "bank-numbers",
+    "newest",
+)
 """Blocks an authored page can include with a line `<!-- evidence-bank: NAME -->`, so that
 guidance pages show the vocabulary from its one source instead of retyping it."""
 
