@@ -54,17 +54,17 @@ def test_the_front_door_at(width: int, visit: Any, bank: catalog.Catalog) -> Non
 
     # The newest three case studies, newest first, as cards that lead to them.
     newest = sorted(bank.case_studies, key=lambda s: s.sort_key, reverse=True)[:3]
-    titles = page.locator(".eb-card__title a").all_inner_texts()
+    titles = page.locator(".eb-newest__title a").all_inner_texts()
     assert titles == [s.title for s in newest]
-    for card in page.locator(".eb-card").all():
+    for card in page.locator(".eb-newest").all():
         box = card.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
     if width >= 1280:
         # On a desktop screen the first card starts within the first screen.
-        assert _box(page, ".eb-card")["y"] < HEIGHT
+        assert _box(page, ".eb-newest")["y"] < HEIGHT
     else:
         # On a smaller one, within the first two.
-        assert _box(page, ".eb-card")["y"] < 2 * HEIGHT
+        assert _box(page, ".eb-newest")["y"] < 2 * HEIGHT
 
     # Ways in: the ladder, the map, and a route for each audience.
     hrefs = page.eval_on_selector_all(".md-content a", "as => as.map(a => a.pathname)")

@@ -73,17 +73,6 @@ FOCUS = """() => {
   };
 }"""
 
-DRAWER = 1220
-"""Below this width Material's navigation is a drawer (76.25em): that it takes focus while
-closed is item 5 of #16, fixed on another branch; until then it is an expected failure there."""
-
-REDESIGNED = {
-    "evidence-map": "#16 item 1 (the map's tables, every column in view from 1024 px)",
-    "case-study": "#16 item 3 (the case study's tables readable on a phone)",
-}
-"""Pages whose tables are being redesigned on other branches: until then, a table there that
-scrolls with no link in it (so no way for a keyboard to scroll it) is an expected failure."""
-
 TYPE = """() => {
   const rgb = text => text.match(/[\\d.]+/g).map(Number);
   const luminance = ([r, g, b]) => [r, g, b].map(v => {
@@ -148,11 +137,7 @@ def test_page_type_at_width(name: str, width: int, visit: Any) -> None:
         if not (right > 0 and bottom > 0 and left < view_width and top < view_height):
             off_screen.append(f"{focus['name']} at {focus['box']}")
     assert seen >= 3  # Tab really moved through the page
-    if boxes["unreachable"] and name in REDESIGNED:
-        pytest.xfail(f"{REDESIGNED[name]}: {boxes['unreachable']}")
     assert boxes["unreachable"] == []
-    if off_screen and width < DRAWER:
-        pytest.xfail(f"#16 item 5 (the closed drawer takes focus): {off_screen}")
     assert off_screen == []
 
 
