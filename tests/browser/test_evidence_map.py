@@ -61,7 +61,7 @@ def test_every_column_is_in_view_from_1024_px(visit: Any, width: int) -> None:
     )
     # Every number is still a link to its search.
     first = page.locator(".eb-map-scroll .eb-map__count a").first
-    assert "/search/?principle=" in (first.get_attribute("href") or "")
+    assert re.search(r"/principles/[a-z-]+/#rung-[a-z-]+$", first.get_attribute("href") or "")
     _shot(page, width)
 
 
@@ -101,7 +101,7 @@ def test_a_phone_gets_a_list_that_names_every_count_and_gap(visit: Any, width: i
         }))"""
     )
     assert items and all(i["column"] in columns and int(i["count"]) > 0 for i in items)
-    assert any(i["href"] and "/search/?principle=" in i["href"] for i in items)
+    assert any(i["href"] and "/principles/" in i["href"] and "#rung-" in i["href"] for i in items)
     # Each row's shown counts add up to its total, where the table has one.
     first = page.locator(".eb-map-rows").first
     total = first.locator(".eb-map-rows__total").first.text_content() or ""

@@ -80,7 +80,7 @@ def test_indexes_list_the_case_study_where_it_belongs(tmp_path: Path) -> None:
     assert "No case study in the bank reached this rung yet." in _page(site, "ladder/coercion")
     assert "demonstrates this principle yet" in _page(site, "principles/reciprocal-recognition")
     evidence = _page(site, "evidence-map")
-    assert 'href="../search/?principle=valuing-people&amp;rung=co-design"' in evidence
+    assert 'href="../principles/valuing-people/#rung-co-design"' in evidence
     # Gaps: principles by rung (one filled), the same for stated rungs only (its rung is
     # judged: none filled), strength by rung (one filled), and steps by principle.
     assert evidence.count('class="eb-map__gap"') == (6 * 7 - 1) + 6 * 7 + (4 * 7 - 1) + 6 * 6

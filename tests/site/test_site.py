@@ -61,7 +61,7 @@ def test_every_case_study_is_published_and_indexed(site: Path, bank: catalog.Cat
         for principle in study.principles:
             page = (site / "principles" / principle / "index.html").read_text(encoding="utf-8")
             assert f'href="../../case-studies/{study.slug}/"' in page
-            assert f"../search/?principle={principle}&amp;rung={study.rung}" in evidence
+            assert f"../principles/{principle}/#rung-{study.rung}" in evidence
 
 
 class _Refs(HTMLParser):

@@ -284,7 +284,11 @@ def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
                 {
                     "n": n,
                     "judged": j,
-                    "query": f"principle={p.slug}&rung={r.slug}",
+                    # The principle's page lists them under the rung: a page that works
+                    # without JavaScript, and keeps its address (the search needs a script).
+                    "query": None,
+                    "page": f"principles/{p.slug}.md",
+                    "anchor": f"rung-{r.slug}",
                     "label": f"{studies(n)}: {p.label} at {r.label}{note}",
                 }
             )
@@ -298,7 +302,7 @@ def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
         for r in rungs:
             found = catalog.matrix[(p.slug, r.slug)]
             n = sum(1 for s in found if s.rung_basis == "stated")
-            cells.append({"n": n, "judged": 0, "query": None, "label": None})
+            cells.append({"n": n, "judged": 0, "query": None, "page": None, "label": None})
         rows.append({"label": p.label, "page": None, "cells": cells, "total": None})
     everything.append({"corner": "Principle", "columns": plain_rungs, "rows": rows, "total": False})
     rows = []
@@ -311,6 +315,7 @@ def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
                     "n": n,
                     "judged": 0,
                     "query": f"evidence={level.slug}&rung={r.slug}",
+                    "page": None,
                     "label": f"{studies(n)}: {level.label}, at {r.label}",
                 }
             )
@@ -325,7 +330,7 @@ def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
         for p in principles:
             n = len(catalog.by_step_principle[(step.slug, p.slug)])
             j = steps.get((step.slug, p.slug), 0)
-            cells.append({"n": n, "judged": j, "query": None, "label": None})
+            cells.append({"n": n, "judged": j, "query": None, "page": None, "label": None})
         rows.append({"label": f"{number}. {step.label}", "page": None, "cells": cells})
     columns = [{"label": p.label, "page": None} for p in principles]
     everything.append({"corner": "Pathway step", "columns": columns, "rows": rows, "total": False})
