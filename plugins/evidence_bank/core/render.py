@@ -971,7 +971,8 @@ def due_for_review(catalog: Catalog, today: str) -> list[tuple[CaseStudy, int]]:
     due = []
     for study in catalog.case_studies:
         reviewed = study.last_reviewed or study.published
-        days = (now - dt.date.fromisoformat(reviewed)).days if reviewed else 10**6
+        # A review dated after the build (a build with an earlier SOURCE_DATE_EPOCH) is today's.
+        days = max(0, (now - dt.date.fromisoformat(reviewed)).days) if reviewed else 10**6
         if days > REVIEW_AFTER_DAYS or old_evidence(study, today):
             due.append((study, days))
     return sorted(due, key=lambda item: (-item[1], item[0].id))
