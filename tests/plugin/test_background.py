@@ -150,6 +150,24 @@ def test_a_download_may_not_overwrite_an_authored_file(
     assert f"content/{authored} would be overwritten by the generated file {authored}" in log
 
 
+def test_shells_the_build_makes_itself_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk of shells the second process has not made in time is made by the build, after it
+    let go of the case studies' front matter: those pages are the same as the others (they once
+    lost the places their reference marks cite)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")
+    project = _project(tmp_path, count=30)
+    late = _from(1) + (
+        "import time\nimport evidence_bank.core.background as late\n_make = late._shells\n"
+        "def _slowly(*chunk):\n    time.sleep(1.0)\n    return _make(*chunk)\n"
+        "_slowly.__module__, _slowly.__qualname__ = late.__name__, '_shells'\n"
+        "late._shells = _slowly\n"
+    )
+    _same_site(tmp_path, project, _from(999), late)
+    assert _built(tmp_path, project, "late", late)["background"]["shells"] == 0  # type: ignore[index]
+
+
 def test_lists_set_aside_from_markdown_come_back_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -151,3 +151,26 @@ def test_old_or_undated_evidence_is_due_for_review(site: Path) -> None:
     text = _text(_page(site, "due-for-review"))
     assert "An undated leaflet" not in text  # The case study is listed, not its source.
     assert "No dated source" in text
+
+
+def test_places_cited_need_no_front_matter(tmp_path: Path) -> None:
+    """A build lets go of each case study's front matter before its pages are made (the second
+    process, which writes the downloads, has its own copy): a shell the build makes itself, late,
+    must list the same places."""
+    from evidence_bank.core import catalog, render, vocabulary
+
+    folder = tmp_path / "case_studies"
+    folder.mkdir()
+    (folder / "stated.md").write_text(STATED, encoding="utf-8")
+    bank = catalog.load(folder, vocabulary.load(vocabulary.default_path()), root=tmp_path)
+    study = bank.case_studies[0]
+    before = render.places_cited(study)
+    study.front_matter.clear()
+    assert (
+        render.places_cited(study)
+        == before
+        == {
+            1: ["step 1", "Annex A, example 1"],
+            2: ["page 7", "page 3", "page 9"],
+        }
+    )

@@ -343,11 +343,32 @@ def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
 
 def places_cited(study: CaseStudy) -> dict[int, list[str]]:
     """The locators its reference marks give for each source (by number), in order, once each:
-    the Sources section lists them, so a reader on a phone sees them without a tooltip."""
+    the Sources section lists them, so a reader on a phone sees them without a tooltip. Read
+    from the case study's own fields (`references.MARKED_FIELDS`, in that order, then the story
+    outside its code), not its front matter, which a build lets go of before the pages are made
+    (`Bank.start_background`)."""
+    texts = [
+        study.reasoning,
+        *(step.done for step in study.pathway),
+        *(
+            text
+            for answer in study.checklist
+            for text in (answer.who, answer.what, answer.outcomes)
+        ),
+        study.outcomes.how_much,
+        study.outcomes.how_well,
+        study.outcomes.better_off,
+        study.evaluation,
+        study.what_was_hard,
+        study.evidence_reason,
+        *(marks for _, marks in study.facts_from),
+        references.outside_code(study.body),
+    ]
     cited: dict[int, list[str]] = {}
-    for _, mark in references.cited(study.front_matter, study.body):
-        if mark.locator and mark.locator not in cited.setdefault(mark.source, []):
-            cited[mark.source].append(mark.locator)
+    for text in texts:
+        for mark in references.found(text or ""):
+            if mark.locator and mark.locator not in cited.setdefault(mark.source, []):
+                cited[mark.source].append(mark.locator)
     return cited
 
 
