@@ -100,7 +100,7 @@ def test_reference_marks_link_to_their_source_with_the_place_in_words(site: Path
     sources = _text(page[page.index('id="sources"') :])
     assert "A draft." in sources
     assert "Used here: Annex A." in sources
-    assert "Read on 2026-11-20." in sources  # When the writer read it: pages change.
+    assert "Read on 2026-11-20" in sources  # When the writer read it: pages change.
     assert "Places cited on this page: page 7; page 3; page 9." in sources
 
 
