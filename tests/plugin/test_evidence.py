@@ -32,6 +32,7 @@ STATED = case_study(
         locator: Annex A
       - title: A later report
         year: 2018
+        accessed: 2026-11-20
     """,
     body="Twelve sessions ran [source 2, page 9].\n\n`[source 9]` is code, not a mark.\n",
 ).replace("rung_basis: judged", "rung_basis: stated")
@@ -99,6 +100,7 @@ def test_reference_marks_link_to_their_source_with_the_place_in_words(site: Path
     sources = _text(page[page.index('id="sources"') :])
     assert "A draft." in sources
     assert "Used here: Annex A." in sources
+    assert "Read on 2026-11-20" in sources  # When the writer read it: pages change.
     assert "Places cited on this page: page 7; page 3; page 9." in sources
 
 

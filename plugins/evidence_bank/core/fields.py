@@ -243,6 +243,13 @@ SOURCE = Record(
             example="Annex A, pages 42-44",
         ),
         Field("url", Url(), "Where to read it.", example="https://www.health-ni.gov.uk/"),
+        Field(
+            "accessed",
+            Date(),
+            "When the person who wrote the case study last read this source, so a reader knows "
+            "how old the reading is (web pages change).",
+            example="2026-11-28",
+        ),
     )
 )
 

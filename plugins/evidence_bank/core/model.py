@@ -62,6 +62,8 @@ class Source:
     """The source calls itself, or the part used, a draft."""
     locator: str | None = None
     """Where in the document the case study's material is."""
+    accessed: str | None = None
+    """When the case study's writer last read it."""
 
 
 @dataclass(frozen=True, slots=True)

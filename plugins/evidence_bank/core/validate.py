@@ -607,6 +607,7 @@ def _build(
                 bool(s.get("undated", False)),
                 bool(s.get("draft", False)),
                 s.get("locator"),
+                s.get("accessed"),
             )
             for s in clean.get("sources") or ()
         ),
