@@ -76,6 +76,19 @@ def found(text: str) -> list[Reference]:
     ]
 
 
+_PATTERNS = [tuple(name.split(".")) for name in MARKED_FIELDS]
+
+
+def allowed_at(where: tuple[str | int, ...]) -> bool:
+    """Whether the text at key path `where` (as `("pathway", "co-design", "done")`) may hold
+    marks (`MARKED_FIELDS`)."""
+    return any(
+        len(pattern) == len(where)
+        and all(part == "*" or part == key for part, key in zip(pattern, where, strict=True))
+        for pattern in _PATTERNS
+    )
+
+
 def cited(front_matter: Mapping[str, Any], story: str) -> list[tuple[str, Reference]]:
     """Every mark of a case study, with the field it is in (dotted, as `pathway.co-design.done`;
     `body` for the story): the fields that may hold marks (`MARKED_FIELDS`, in that order), then
@@ -126,14 +139,6 @@ def outside_code(markdown: str) -> str:
     if "`" not in markdown and "~~~" not in markdown:
         return markdown
     return _MARKDOWN_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), markdown)
-
-
-def strip(text: str) -> str:
-    """`text` without its marks (and the space before each): what is measured for reading
-    ease, and what a summary-like use shows."""
-    if "[source" not in text:
-        return text
-    return re.sub(r"[ \t]*" + MARK.pattern, "", text)
 
 
 def only_marks(text: str) -> bool:

@@ -433,7 +433,7 @@ class _Checker:
         for where, text in self.front.all_texts():
             if "[" not in text and where[0] != "facts_from":
                 continue  # Most text: no mark, nor anything like one (one substring test).
-            allowed = _marked(where)
+            allowed = references.allowed_at(where)
             if allowed and where[0] == "facts_from" and not references.only_marks(text):
                 self.report(
                     where,
@@ -486,18 +486,6 @@ def _beyond(mark: references.Reference, count: int) -> tuple[str, str]:
     return (
         f"{mark.written}, but the case study lists {listed}",
         "a source number from the sources list (1 is the first)",
-    )
-
-
-_MARKED = [tuple(name.split(".")) for name in references.MARKED_FIELDS]
-
-
-def _marked(where: KeyPath) -> bool:
-    """Whether the text at `where` may hold reference marks (`references.MARKED_FIELDS`)."""
-    return any(
-        len(pattern) == len(where)
-        and all(part == "*" or part == key for part, key in zip(pattern, where, strict=True))
-        for pattern in _MARKED
     )
 
 
