@@ -19,7 +19,8 @@ SEEDS = Path(os.environ.get("EB_SEEDS", ROOT.parent / "shared" / "seeds"))
 RUN = 12
 """No run of this many consecutive words may be shared with a seed document."""
 
-QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”]*”")
+QUOTED = re.compile(r"\"(?:[^\"\n]|\n(?![ \t]*\n))*\"|“[^”]*”")
+"""A quotation: double quotes around text that may wrap onto the next line, not past a blank."""
 WORD = re.compile(r"[a-z0-9]+")
 
 
