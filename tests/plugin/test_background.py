@@ -235,7 +235,7 @@ def test_a_case_study_may_be_called_like_the_second_processs_work(tmp_path: Path
     project = make_project(
         tmp_path,
         {
-            f"{name}.md": case_study(body=f"The story of {name}.\n").replace(
+            f"{name}.md": case_study(body=f"The story of `{name}`.\n").replace(
                 "id: cs-0100", f"id: cs-01{number:02d}"
             )
             for number, name in enumerate(names)
@@ -246,7 +246,7 @@ def test_a_case_study_may_be_called_like_the_second_processs_work(tmp_path: Path
     site = tmp_path / "site"
     for name in names:
         page = (site / "case-studies" / name / "index.html").read_text(encoding="utf-8")
-        assert f"The story of {name}." in page
+        assert f"The story of <code>{name}</code>." in page
     assert 'class="eb-case"' in (site / "case-studies" / "index.html").read_text(encoding="utf-8")
 
 

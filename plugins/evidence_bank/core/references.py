@@ -141,6 +141,35 @@ def outside_code(markdown: str) -> str:
     return _MARKDOWN_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), markdown)
 
 
+NAMES_WITH_DIGITS = re.compile(r"\bcovid-19\b", re.IGNORECASE)
+"""Names that hold a digit but are not numbers, so need no mark."""
+
+_NOT_PROSE = re.compile(
+    r"<!--.*?-->"  # comments
+    r"|\]\([^)\n]*\)"  # link targets
+    r"|<[^>\n]*>"  # tags and autolinks
+    r"|^[ \t]*(?:[0-9]+[.)]|#+)[ \t]",  # list numbers and heading marks
+    re.DOTALL | re.MULTILINE,
+)
+
+_NUMBER = re.compile(r"[0-9][0-9,.]*(?:%|\b)")
+
+
+def unmarked_numbers(story: str) -> Iterator[tuple[int, str]]:
+    """Each paragraph of a story (text between blank lines: a list with no blank lines in it is
+    one) that holds a number but no mark: its line within the story (0 is the first) and the
+    first number in it. Headings are not paragraphs; code, link addresses and list numbers are
+    not numbers."""
+    line = 0
+    for block in re.split(r"(\n[ \t]*\n)", outside_code(story)):
+        if block.strip() and not block.lstrip().startswith("#") and not MARK.search(block):
+            number = _NUMBER.search(NAMES_WITH_DIGITS.sub(" ", _NOT_PROSE.sub(" ", block)))
+            if number:
+                leading = block[: len(block) - len(block.lstrip())].count("\n")
+                yield line + leading, number.group(0).rstrip(",.")
+        line += block.count("\n")
+
+
 def only_marks(text: str) -> bool:
     """Whether `text` is nothing but marks (what `facts_from` holds)."""
     return bool(found(text)) and not MARK.sub("", text).strip(" ,;\n")

@@ -55,11 +55,23 @@ def validate(
 
 
 def plain_english(clean: dict[str, Any], front: FrontMatter, path: str) -> tuple[Problem, ...]:
-    """The plain-English warnings (`readability`) for a checked front matter (`check`); none
-    for a withdrawn case study, whose page shows none of its text."""
+    """The plain-English warnings (`readability`) for a checked front matter (`check`), and a
+    warning for each paragraph of the story with a number but no reference mark; none for a
+    withdrawn case study, whose page shows none of its text."""
     if clean.get("withdrawn"):
         return ()
-    return tuple(readability.warnings(clean, path, front.line, field_name))
+    return tuple(readability.warnings(clean, path, front.line, field_name)) + tuple(
+        Problem(
+            path,
+            front.body_line + line,
+            "body",
+            f"a number ({number}) in a paragraph with no reference mark",
+            f"a reference mark in the same paragraph, such as {references.EXAMPLE}, so that "
+            "a reader can check the number in its source",
+            warning=True,
+        )
+        for line, number in references.unmarked_numbers(front.body)
+    )
 
 
 def check(
