@@ -26,6 +26,21 @@ NO_DATED_WEB_SOURCE = {
     "southend-recovery-college-pilot.md": (
         "its only source, Demsoc's web page, gives no date; the case study says so"
     ),
+    "cardiff-and-vale-youth-board-and-young-peoples-mental-health.md": (
+        "its only source, a news page on gvs.wales, gives no date; no dated account was found"
+    ),
+    "health-connections-mendip-talking-cafes-and-community-groups.md": (
+        "neither the NHS England blog nor the Gazette's report gives a date in the text we read"
+    ),
+    "no-homelessness-in-norfolk-experts-by-experience.md": (
+        "both LGA case-study pages are undated (the years they give are the work's, not the pages')"
+    ),
+    "engagement-led-by-a-consortium-on-the-rotherham-learning-disability-strategy.md": (
+        "the council's Cabinet pages we read give no meeting date"
+    ),
+    "oliver-mcgowan-training-co-delivered-with-speakup-in-south-yorkshire.md": (
+        "the ICB's two web pages give no date in the text we read"
+    ),
 }
 """Case studies with no source that has both a web address and a year, and why."""
 
