@@ -38,6 +38,9 @@ NO_DATED_WEB_SOURCE = {
     "engagement-led-by-a-consortium-on-the-rotherham-learning-disability-strategy.md": (
         "the council's Cabinet pages we read give no meeting date"
     ),
+    "vale-people-first-a-self-advocacy-group-run-by-its-members.md": (
+        "its only source, the Co-production Network for Wales page, gives no date"
+    ),
     "oliver-mcgowan-training-co-delivered-with-speakup-in-south-yorkshire.md": (
         "the ICB's two web pages give no date in the text we read"
     ),
