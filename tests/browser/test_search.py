@@ -335,9 +335,20 @@ def parted_url(real_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 def _seen(page: Any) -> dict[str, Any]:
-    """A finished search as the visitor sees it: results, status and every filter's counts."""
+    """A finished search as the visitor sees it, with every result shown ("More results" pressed
+    until there are no more: the indexes rank alike, not the same, so a first page of results
+    can differ), its status and every filter's counts."""
     wait_until(page, SEARCH_DONE)
     wait_until(page, COUNTS_READY)
+    more = page.locator(".eb-search__more")
+    while more.is_visible():
+        shown = page.locator(".eb-search__result").count()
+        more.click()
+        wait_until(
+            page,
+            f"document.querySelectorAll('.eb-search__result').length > {shown} || "
+            "document.querySelector('.eb-search__more').hidden",
+        )
     return {
         "results": sorted(page.locator(".eb-search__result h3").all_text_contents()),
         "status": page.locator(".eb-search__status").text_content(),
