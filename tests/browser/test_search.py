@@ -35,6 +35,25 @@ def _counts(page: Any, facet: str) -> dict[str, int]:
     return {value: int(text.strip("()")) for value, text in pairs}
 
 
+PAGE = 10
+"""Results shown at first; "More results" shows the next ones (search.js)."""
+
+
+def _all_results(page: Any) -> list[str]:
+    """The titles of every result, "More results" pressed until there are no more."""
+    more = page.locator(".eb-search__more")
+    while more.is_visible():
+        shown = page.locator(".eb-search__result").count()
+        assert shown % PAGE == 0, shown  # a full page before each "More results"
+        more.click()
+        wait_until(
+            page,
+            f"document.querySelectorAll('.eb-search__result').length > {shown} || "
+            "document.querySelector('.eb-search__more').hidden",
+        )
+    return page.locator(".eb-search__result h3").all_text_contents()
+
+
 def test_and_across_or_within_with_counts(visit: Any, bank: catalog.Catalog) -> None:
     page = visit(
         "/search/?principle=valuing-people&principle=reciprocal-recognition"
@@ -44,7 +63,7 @@ def test_and_across_or_within_with_counts(visit: Any, bank: catalog.Catalog) -> 
     wait_until(page, COUNTS_READY)
     principles, rungs = {"valuing-people", "reciprocal-recognition"}, {"co-design", "co-production"}
     expected = [s for s in bank.case_studies if principles & set(s.principles) and s.rung in rungs]
-    shown = page.locator(".eb-search__result h3").all_text_contents()
+    shown = _all_results(page)
     assert sorted(shown) == sorted(s.title for s in expected) and shown
     # A rung's count ignores the rung ticks: studies with either principle, at that rung.
     want_rungs = Counter(s.rung for s in bank.case_studies if principles & set(s.principles))
@@ -87,7 +106,7 @@ def test_the_strength_of_evidence_filters_and_counts(visit: Any, bank: catalog.C
         for s in bank.case_studies
         if s.evidence_strength == "described" and s.rung in ("co-design", "engagement")
     ]
-    shown = page.locator(".eb-search__result h3").all_text_contents()
+    shown = _all_results(page)
     assert sorted(shown) == sorted(s.title for s in expected) and shown
     assert page.is_checked("#eb-evidence-described")
     # The strength's counts ignore its own tick: every strength among the studies at those rungs.
@@ -250,7 +269,9 @@ def test_the_status_says_one_clear_thing(visit: Any, address: str, expected: str
     assert re.fullmatch(expected, status) or status == expected, status
     count = re.match(r"\d+", status)
     if count:
-        assert int(count.group()) == page.locator(".eb-search__result").count() > 1
+        first = page.locator(".eb-search__result").count()
+        assert first == min(int(count.group()), PAGE)
+        assert int(count.group()) == len(_all_results(page)) > 1
 
 
 def test_one_case_study_found(visit: Any, bank: catalog.Catalog) -> None:
@@ -340,15 +361,7 @@ def _seen(page: Any) -> dict[str, Any]:
     can differ), its status and every filter's counts."""
     wait_until(page, SEARCH_DONE)
     wait_until(page, COUNTS_READY)
-    more = page.locator(".eb-search__more")
-    while more.is_visible():
-        shown = page.locator(".eb-search__result").count()
-        more.click()
-        wait_until(
-            page,
-            f"document.querySelectorAll('.eb-search__result').length > {shown} || "
-            "document.querySelector('.eb-search__more').hidden",
-        )
+    _all_results(page)
     return {
         "results": sorted(page.locator(".eb-search__result h3").all_text_contents()),
         "status": page.locator(".eb-search__status").text_content(),
