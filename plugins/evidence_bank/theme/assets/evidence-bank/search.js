@@ -63,18 +63,28 @@ function searchTerms(words) {
 }
 
 // Pagefind answers a word it does not hold with the pages that hold the longest start of it that
-// it does hold ("orchid" finds "or"; upstream Pagefind/pagefind#599). Then every result (of that
-// index, or of that part of it) lacks the word, so the first result tells: unless it holds each
-// word (or a word starting like it, as Pagefind's stemming allows), there are no results, and
-// null says so.
+// it does hold ("orchid" finds "or"; upstream Pagefind/pagefind#599), and in a search of several
+// words it answers a word it does not hold with such a start too, or leaves it out ("homelessness
+// health" finds pages on "home" and "health"). Then every result (of that index, or of that part of
+// it) lacks the word, so the first result tells: unless each word of the search shares its root
+// with one of the words Pagefind matched in that result (`locations`), there are no results, and
+// null says so. A root is the word less a common ending ("studies": "stud", "study" shares it);
+// the start shared must reach to within a letter of it, and be 4 letters at least.
+const ENDINGS = /(?:ations?|ities|ity|ments?|ness|ings?|ies|ied|ed|es|s|ly|al)$/;
+
 async function genuine(results, terms) {
   if (!terms || !results.length) return results;
   const page = await results[0].data();
   const split = (text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  const words = split(page.content);
+  const words = page.content.split(/[\r\n\s]+/g);
+  const matched = new Set(page.locations.flatMap((at) => split(words[at] || "")));
   const holds = (term) => {
-    const start = term.slice(0, term.length <= 4 ? term.length : Math.max(4, Math.ceil(term.length / 2)));
-    return words.some((word) => word.startsWith(start));
+    const need = Math.max(Math.min(term.length, 4), term.replace(ENDINGS, "").length - 1);
+    return [...matched].some((word) => {
+      let same = 0;
+      while (same < term.length && term[same] === word[same]) same += 1;
+      return same >= need;
+    });
   };
   return split(terms).every(holds) ? results : null;
 }
