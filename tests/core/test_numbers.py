@@ -44,6 +44,20 @@ def test_work_is_bounded_for_a_long_story() -> None:
     assert list(references.unmarked_numbers(story + "\n\nLast 1.")) == [(40_000, "1")]
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    # Each would take a minute if a pattern scanned ahead from every opening it met.
+    ["<!--" * 50_000, "<" * 200_000, "](" * 100_000, "[source " * 25_000],
+)
+def test_work_is_bounded_for_a_hostile_paragraph(hostile: str) -> None:
+    found = list(references.unmarked_numbers(hostile + " 12"))
+    assert found == ([] if hostile.startswith("<!--") else [(0, "12")])
+
+
+def test_a_long_number_is_shortened() -> None:
+    assert list(references.unmarked_numbers("9" * 1000)) == [(0, "9" * 20 + "…")]
+
+
 def _scratch(tmp_path: Path, body: str) -> Path:
     folder = tmp_path / "case_studies"
     folder.mkdir()

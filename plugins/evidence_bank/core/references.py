@@ -145,12 +145,27 @@ NAMES_WITH_DIGITS = re.compile(r"\bcovid-19\b", re.IGNORECASE)
 """Names that hold a digit but are not numbers, so need no mark."""
 
 _NOT_PROSE = re.compile(
-    r"<!--.*?-->"  # comments
-    r"|\]\([^)\n]*\)"  # link targets
-    r"|<[^>\n]*>"  # tags and autolinks
+    r"\]\([^()\n]*\)"  # link targets
+    r"|<[^<>\n]*>"  # tags and autolinks
     r"|^[ \t]*(?:[0-9]+[.)]|#+)[ \t]",  # list numbers and heading marks
-    re.DOTALL | re.MULTILINE,
+    re.MULTILINE,
 )
+"""Text in a paragraph that is not prose. Each part stops at the first character that could
+start another, so the work grows with the text, whatever it holds."""
+
+
+def _without_comments(text: str) -> str:
+    """`text` less its HTML comments (an unclosed one runs to the end, as in HTML), in one pass."""
+    kept, start = [], 0
+    while (opened := text.find("<!--", start)) >= 0:
+        kept.append(text[start:opened])
+        closed = text.find("-->", opened + 4)
+        if closed < 0:
+            return " ".join(kept)
+        start = closed + 3
+    kept.append(text[start:])
+    return " ".join(kept)
+
 
 _NUMBER = re.compile(r"[0-9][0-9,.]*(?:%|\b)")
 
@@ -163,10 +178,12 @@ def unmarked_numbers(story: str) -> Iterator[tuple[int, str]]:
     line = 0
     for block in re.split(r"(\n[ \t]*\n)", outside_code(story)):
         if block.strip() and not block.lstrip().startswith("#") and not MARK.search(block):
-            number = _NUMBER.search(NAMES_WITH_DIGITS.sub(" ", _NOT_PROSE.sub(" ", block)))
+            prose = _NOT_PROSE.sub(" ", _without_comments(block))
+            number = _NUMBER.search(NAMES_WITH_DIGITS.sub(" ", prose))
             if number:
                 leading = block[: len(block) - len(block.lstrip())].count("\n")
-                yield line + leading, number.group(0).rstrip(",.")
+                found = number.group(0).rstrip(",.")
+                yield line + leading, found if len(found) <= 20 else found[:20] + "…"
         line += block.count("\n")
 
 
