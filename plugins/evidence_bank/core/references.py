@@ -145,7 +145,7 @@ NAMES_WITH_DIGITS = re.compile(r"\bcovid-19\b", re.IGNORECASE)
 """Names that hold a digit but are not numbers, so need no mark."""
 
 _NOT_PROSE = re.compile(
-    r"\]\([^()\n]*\)"  # link targets
+    r"\]\((?:[^()\n]|\([^()\n]*\))*\)"  # link targets, with one level of brackets in them
     r"|<[^<>\n]*>"  # tags and autolinks
     r"|^[ \t]*(?:[0-9]+[.)]|#+)[ \t]",  # list numbers and heading marks
     re.MULTILINE,
