@@ -24,6 +24,9 @@ from tests.helpers import MINIMAL, ROOT
         ("- 40 came\n- 12 groups took part [source 2]", []),
         # Headings, list numbers, link addresses, tags and code are not numbers in the prose.
         ("## Step 2 of 6", []),
+        # The text right under a heading is a paragraph of its own.
+        ("## Step 2\nIn 2020 we met.", [(1, "2020")]),
+        ("## Step 2\nIn 2020 we met [source 1].", []),
         ("1. First step\n2. Second step", []),
         ("Read [the report](https://example.org/2020/report-3) here.", []),
         ("Read [it](https://example.org/a_(2020)) or [x](javascript:alert(1)).", []),

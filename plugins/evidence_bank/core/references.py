@@ -147,7 +147,7 @@ NAMES_WITH_DIGITS = re.compile(r"\bcovid-19\b", re.IGNORECASE)
 _NOT_PROSE = re.compile(
     r"\]\((?:[^()\n]|\([^()\n]*\))*\)"  # link targets, with one level of brackets in them
     r"|<[^<>\n]*>"  # tags and autolinks
-    r"|^[ \t]*(?:[0-9]+[.)]|#+)[ \t]",  # list numbers and heading marks
+    r"|^[ \t]*[0-9]+[.)][ \t]",  # list numbers
     re.MULTILINE,
 )
 """Text in a paragraph that is not prose. Each part stops at the first character that could
@@ -169,6 +169,10 @@ def _without_comments(text: str) -> str:
 
 _NUMBER = re.compile(r"[0-9][0-9,.]*(?:%|\b)")
 
+_BREAK = re.compile(r"(\n[ \t]*\n|^[ \t]{0,3}#{1,6}(?:[ \t][^\n]*)?$)", re.MULTILINE)
+"""What ends a paragraph: a blank line, or a heading (a heading is not a paragraph; the text
+right under it is one)."""
+
 
 def unmarked_numbers(story: str) -> Iterator[tuple[int, str]]:
     """Each paragraph of a story (text between blank lines: a list with no blank lines in it is
@@ -176,8 +180,9 @@ def unmarked_numbers(story: str) -> Iterator[tuple[int, str]]:
     first number in it. Headings are not paragraphs; code, link addresses and list numbers are
     not numbers."""
     line = 0
-    for block in re.split(r"(\n[ \t]*\n)", outside_code(story)):
-        if block.strip() and not block.lstrip().startswith("#") and not MARK.search(block):
+    for index, block in enumerate(_BREAK.split(outside_code(story))):
+        # Even places hold paragraphs; odd ones the blank lines and headings between them.
+        if index % 2 == 0 and block.strip() and not MARK.search(block):
             prose = _NOT_PROSE.sub(" ", _without_comments(block))
             number = _NUMBER.search(NAMES_WITH_DIGITS.sub(" ", prose))
             if number:
