@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import re
@@ -59,8 +60,9 @@ def _strings(value: frontmatter.Value, skip: frozenset[str] = frozenset()) -> It
                 yield from _strings(item, skip)
 
 
+@functools.cache
 def _our_texts() -> dict[str, str]:
-    """Everything we wrote that the site publishes, by file."""
+    """Everything we wrote that the site publishes, by file (read once a run)."""
     texts = {}
     for path in sorted((ROOT / "content").rglob("*.md")):
         texts[path.relative_to(ROOT).as_posix()] = path.read_text(encoding="utf-8")

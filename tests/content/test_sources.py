@@ -8,12 +8,13 @@ passages of each web source that the case study's writer drew on, stored as the 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
 from evidence_bank.core import catalog, frontmatter, references, vocabulary
 
-from tests.content.test_content import _runs, _strings, _unquoted
+from tests.content.test_content import _our_texts, _runs, _unquoted
 from tests.helpers import ROOT, VOCABULARY
 
 PASSAGES = Path(__file__).parent / "passages"
@@ -88,6 +89,7 @@ def test_every_number_in_a_story_has_a_reference_in_its_paragraph(path: Path) ->
     assert list(references.unmarked_numbers(_front(path).body)) == []
 
 
+@functools.cache
 def _passages() -> dict[str, dict[int, tuple[str, str]]]:
     """Stored passages by case-study file stem, then by source number: (address, text)."""
     stored: dict[str, dict[int, tuple[str, str]]] = {}
@@ -136,14 +138,9 @@ def test_every_web_source_of_a_new_case_study_has_its_passages_stored() -> None:
     assert missing == []
 
 
-def _text(path: Path) -> str:
-    front = _front(path)
-    return "\n\n".join([*_strings(front.data, frozenset({"sources"})), front.body])
-
-
 @pytest.mark.parametrize("stem", sorted(_passages()), ids=str)
 def test_nothing_is_copied_at_length_from_a_stored_passage(stem: str) -> None:
-    ours = _runs(_unquoted(_text(ROOT / "case_studies" / f"{stem}.md")))
+    ours = _runs(_unquoted(_our_texts()[f"case_studies/{stem}.md"]))
     copied = [
         f"source {number}: {' '.join(run)}"
         for number, (_, text) in sorted(_passages()[stem].items())

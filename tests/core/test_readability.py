@@ -230,9 +230,6 @@ def test_withdrawn_case_study_is_not_measured() -> None:
     from evidence_bank.core.validate import plain_english
 
     class Front:
-        body = "In 2020, 40 people took part."
-        body_line = 9
-
         def line(self, path: tuple[str | int, ...]) -> int:
             return 1
 

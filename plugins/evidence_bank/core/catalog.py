@@ -25,7 +25,7 @@ from .problems import shown as _shown
 from .processes import fork_is_safe
 from .story import MarkdownExtensions
 from .text import visible
-from .validate import check, identity, plain_english, validate
+from .validate import check, identity, validate, warnings_of
 from .vocabulary import Vocabulary
 
 RESERVED_SLUGS = frozenset({"index", "page", "feed", "data"})
@@ -510,7 +510,7 @@ def _read(
             clean = checked[0]
             synthetic = bool(clean.get("synthetic", False))
             id_, id_line, aliases, alias_lines = identity(clean, front)
-            warned = plain_english(clean, front, shown)
+            warned = warnings_of(clean, front, shown)
             result: Any = (id_, shown, id_line, slug, aliases, alias_lines, warned)
         else:
             result = validate(front, shown, slug, vocabulary, extensions)

@@ -261,7 +261,8 @@ def judged_steps(catalog: Catalog) -> dict[tuple[str, str], int]:
 def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
     """The evidence map's four tables, each once: the template draws each as a table (from
     1024 px up) and again as a list per row (on a phone), from this one source. A cell is its
-    count, how many of those are our judgement, and the search that lists them (if any)."""
+    column's label, its count, how many of those are our judgement, and where its number leads:
+    a page at an anchor, or a search (or nowhere)."""
     vocabulary = catalog.vocabulary
     rungs = vocabulary.terms("ladder")
     principles = vocabulary.terms("principles")
@@ -270,39 +271,35 @@ def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
     def studies(n: int) -> str:
         return f"{n} case study" if n == 1 else f"{n} case studies"
 
+    def cell(column: str, n: int, judged: int = 0, **lead: str) -> dict[str, Any]:
+        base = {"column": column, "n": n, "judged": judged, "query": None, "page": None}
+        return {**base, "label": None, **lead}
+
     by_rung = [{"label": r.label, "page": f"ladder/{r.slug}.md"} for r in rungs]
     plain_rungs = [{"label": r.label, "page": None} for r in rungs]
-    everything: list[dict[str, Any]] = []
     rows = []
     for p in principles:
-        cells = []
+        # A count leads to the principle's page, under the rung: a page that works without
+        # JavaScript, and keeps its address (the search needs a script).
+        page, cells = f"principles/{p.slug}.md", []
         for r in rungs:
             found = catalog.matrix[(p.slug, r.slug)]
             n, j = len(found), sum(1 for s in found if s.rung_basis == "judged")
             note = f"; the rung is our judgement for {j}" if j else ""
-            cells.append(
-                {
-                    "n": n,
-                    "judged": j,
-                    # The principle's page lists them under the rung: a page that works
-                    # without JavaScript, and keeps its address (the search needs a script).
-                    "query": None,
-                    "page": f"principles/{p.slug}.md",
-                    "anchor": f"rung-{r.slug}",
-                    "label": f"{studies(n)}: {p.label} at {r.label}{note}",
-                }
-            )
-        page = f"principles/{p.slug}.md"
+            label = f"{studies(n)}: {p.label} at {r.label}{note}"
+            cells.append(cell(r.label, n, j, page=page, anchor=f"rung-{r.slug}", label=label))
         total = len(catalog.by_principle[p.slug])
         rows.append({"label": p.label, "page": page, "cells": cells, "total": total})
-    everything.append({"corner": "Principle", "columns": by_rung, "rows": rows, "total": True})
+    everything = [{"corner": "Principle", "columns": by_rung, "rows": rows, "total": True}]
     rows = []
     for p in principles:
-        cells = []
-        for r in rungs:
-            found = catalog.matrix[(p.slug, r.slug)]
-            n = sum(1 for s in found if s.rung_basis == "stated")
-            cells.append({"n": n, "judged": 0, "query": None, "page": None, "label": None})
+        cells = [
+            cell(
+                r.label,
+                sum(1 for s in catalog.matrix[(p.slug, r.slug)] if s.rung_basis == "stated"),
+            )
+            for r in rungs
+        ]
         rows.append({"label": p.label, "page": None, "cells": cells, "total": None})
     everything.append({"corner": "Principle", "columns": plain_rungs, "rows": rows, "total": False})
     rows = []
@@ -310,15 +307,9 @@ def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
         cells = []
         for r in rungs:
             n = sum(1 for s in catalog.by_rung[r.slug] if s.evidence_strength == level.slug)
-            cells.append(
-                {
-                    "n": n,
-                    "judged": 0,
-                    "query": f"evidence={level.slug}&rung={r.slug}",
-                    "page": None,
-                    "label": f"{studies(n)}: {level.label}, at {r.label}",
-                }
-            )
+            query = f"evidence={level.slug}&rung={r.slug}"
+            label = f"{studies(n)}: {level.label}, at {r.label}"
+            cells.append(cell(r.label, n, query=query, label=label))
         total = sum(1 for s in catalog.case_studies if s.evidence_strength == level.slug)
         rows.append({"label": level.label, "page": None, "cells": cells, "total": total})
     everything.append(
@@ -326,18 +317,17 @@ def evidence_map(catalog: Catalog) -> list[dict[str, Any]]:
     )
     rows = []
     for number, step in enumerate(vocabulary.terms("pathway_steps"), start=1):
-        cells = []
-        for p in principles:
-            n = len(catalog.by_step_principle[(step.slug, p.slug)])
-            j = steps.get((step.slug, p.slug), 0)
-            cells.append({"n": n, "judged": j, "query": None, "page": None, "label": None})
+        cells = [
+            cell(
+                p.label,
+                len(catalog.by_step_principle[(step.slug, p.slug)]),
+                steps.get((step.slug, p.slug), 0),
+            )
+            for p in principles
+        ]
         rows.append({"label": f"{number}. {step.label}", "page": None, "cells": cells})
     columns = [{"label": p.label, "page": None} for p in principles]
     everything.append({"corner": "Pathway step", "columns": columns, "rows": rows, "total": False})
-    for table in everything:
-        for row in table["rows"]:
-            for cell, column in zip(row["cells"], table["columns"], strict=True):
-                cell["column"] = column["label"]
     return everything
 
 

@@ -54,13 +54,26 @@ def validate(
     return _build(clean, path, slug, front, vocabulary, links)
 
 
+def warnings_of(clean: dict[str, Any], front: FrontMatter, path: str) -> tuple[Problem, ...]:
+    """Every warning for a checked front matter (`check`): plain English, and numbers in the
+    story without a reference mark."""
+    return plain_english(clean, front, path) + unmarked_numbers(clean, front, path)
+
+
 def plain_english(clean: dict[str, Any], front: FrontMatter, path: str) -> tuple[Problem, ...]:
-    """The plain-English warnings (`readability`) for a checked front matter (`check`), and a
-    warning for each paragraph of the story with a number but no reference mark; none for a
-    withdrawn case study, whose page shows none of its text."""
+    """The plain-English warnings (`readability`) for a checked front matter (`check`); none
+    for a withdrawn case study, whose page shows none of its text."""
     if clean.get("withdrawn"):
         return ()
-    return tuple(readability.warnings(clean, path, front.line, field_name)) + tuple(
+    return tuple(readability.warnings(clean, path, front.line, field_name))
+
+
+def unmarked_numbers(clean: dict[str, Any], front: FrontMatter, path: str) -> tuple[Problem, ...]:
+    """A warning for each paragraph of the story with a number but no reference mark
+    (`references.unmarked_numbers`); none for a withdrawn case study."""
+    if clean.get("withdrawn"):
+        return ()
+    return tuple(
         Problem(
             path,
             front.body_line + line,
@@ -626,7 +639,7 @@ def _build(
         evidence_reason=(clean.get("evidence") or {}).get("reason"),
         status_date=clean.get("status_date"),
         facts_from=tuple(vocab_order(clean.get("facts_from") or {}, "key_facts")),
-        warnings=plain_english(clean, front, path),
+        warnings=warnings_of(clean, front, path),
         aliases=aliases,
         id_line=id_line,
         alias_lines=alias_lines,
